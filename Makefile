@@ -1,0 +1,51 @@
+# Every target installs what it needs: a virtualenv in .venv, Debian's
+# mariadb-server when `mariadbd` is missing, and the SingleStore test double
+# (started for the command and stopped after it) unless SINGLESTORE_URL names a
+# real server.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+WITH_DB := scripts/with-database.sh
+
+.PHONY: test demo lint unit double-test integration django-suite django-suite-full \
+        bench docs double-start double-stop system-deps clean
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(WITH_DB) $(PY) -m pytest
+	$(WITH_DB) $(PY) scripts/django_suite.py --ci
+
+demo: $(STAMP)
+	$(WITH_DB) $(PY) example/demo.py
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(STAMP): setup.cfg setup.py | system-deps
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,docs]'
+	@touch $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+django-suite-full: $(STAMP)
+	$(WITH_DB) $(PY) scripts/django_suite.py --full --baseline
+
+bench: $(STAMP)
+	$(WITH_DB) $(PY) bench/roundtrip.py
+
+docs: $(STAMP)
+	$(VENV)/bin/sphinx-build -W -q -b html docs docs/_build/html
+
+double-start: $(STAMP)
+	$(PY) -m tests.double start
+
+double-stop: $(STAMP)
+	$(PY) -m tests.double stop
+
+clean:
+	-$(PY) -m tests.double stop
+	rm -rf $(VENV) .double docs/_build

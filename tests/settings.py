@@ -1,0 +1,30 @@
+"""Settings for the project's own tests (pytest-django).
+
+The database is SINGLESTORE_TEST_URL, exported by scripts/with-database.sh:
+the test double, or the real server named by SINGLESTORE_URL.
+"""
+
+import os
+from urllib.parse import unquote, urlsplit
+
+_url = urlsplit(os.environ.get("SINGLESTORE_TEST_URL", "singlestoredb://root@127.0.0.1:43307"))
+
+SECRET_KEY = "django-singlestore-tests"
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django_singlestore",
+]
+DATABASES = {
+    "default": {
+        "ENGINE": "django_singlestore",
+        "HOST": _url.hostname or "127.0.0.1",
+        "PORT": _url.port or 3306,
+        "USER": unquote(_url.username or "root"),
+        "PASSWORD": unquote(_url.password or ""),
+        "NAME": "django_singlestore_tests",
+        "TEST": {"NAME": "test_django_singlestore"},
+    }
+}
