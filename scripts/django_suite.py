@@ -1,0 +1,535 @@
+#!/usr/bin/env python
+"""Run Django's own test suite, stock, against django_singlestore and, side by
+side, against Django's MySQL backend on the double's MariaDB (the baseline).
+
+    .venv/bin/python scripts/django_suite.py [--ci | --full] [--baseline]
+        [--apps A B ...] [--report PATH]
+
+The suite is the ``tests/`` folder of the Django sdist on PyPI for the
+installed Django version, unpacked once into ``.django-suite/`` and reused.
+Each test app runs in its own ``tests/runtests.py`` process with a settings
+module from ``tests/suite_settings/``; one line per app reports its counts.
+``--ci`` exits non-zero when the SingleStore run has any failure, error or
+unexpected success, i.e. anything ``features.py`` does not account for.
+Run it through ``scripts/with-database.sh``, which exports the URLs.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".django-suite"
+SETTINGS_DIR = ROOT / "tests" / "suite_settings"
+
+# The fast, representative subset CI runs on every change.
+CI_APPS = [
+    "basic",
+    "queries",
+    "lookup",
+    "expressions",
+    "aggregation",
+    "model_fields",
+    "model_forms",
+    "migrations",
+    "schema",
+    "backends",
+    "introspection",
+    "inspectdb",
+    "admin_views",
+    "auth_tests",
+    "bulk_create",
+    "update",
+    "delete",
+    "transactions",
+    "db_functions",
+    "model_inheritance",
+    "many_to_many",
+    "m2m_through",
+    "one_to_one",
+    "select_related",
+    "prefetch_related",
+    "ordering",
+    "annotations",
+]
+
+# Folders under tests/ that --full leaves out, each with the reason.
+EXCLUDED_APPS = {
+    "gis_tests": "needs a spatial (GIS) database backend; neither backend is one",
+    "postgres_tests": "tests PostgreSQL-only fields, functions and operations",
+    "import_error_package": "a broken package runtests.py itself never collects",
+    "test_runner_apps": "sample apps used by test_runner, not a test app",
+}
+
+BACKENDS = {
+    "singlestore": {
+        "label": "SingleStore",
+        "settings": "suite_singlestore",
+        "url_vars": ("SINGLESTORE_TEST_URL", "SINGLESTORE_URL"),
+    },
+    "mysql": {
+        "label": "MySQL",
+        "settings": "suite_mysql",
+        "url_vars": ("DOUBLE_MARIADB_URL",),
+    },
+}
+
+COUNT_KEYS = (
+    "failures",
+    "errors",
+    "skipped",
+    "expected failures",
+    "unexpected successes",
+)
+RAN_RE = re.compile(r"^Ran (\d+) tests? in [\d.]+s$", re.MULTILINE)
+STATUS_RE = re.compile(r"^(OK|FAILED)(?: \(([^)]*)\))?$", re.MULTILINE)
+PROBLEM_RE = re.compile(
+    r"^(ERROR|FAIL|UNEXPECTED SUCCESS): (\w+) \(([\w.]+)\)(?: \((.*)\))?$",
+    re.MULTILINE,
+)
+
+
+@dataclass
+class AppResult:
+    """What one runtests.py process reported for one app."""
+
+    tests: int = 0
+    failures: int = 0
+    errors: int = 0
+    skipped: int = 0
+    expected_failures: int = 0
+    unexpected_successes: int = 0
+    seconds: float = 0.0
+    crash: str = ""
+    problems: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        # A setUpClass error or a failing subtest adds to failures/errors
+        # without adding to "Ran N"; never report fewer than zero passes.
+        not_passed = (
+            self.failures
+            + self.errors
+            + self.skipped
+            + self.expected_failures
+            + self.unexpected_successes
+        )
+        return max(self.tests - not_passed, 0)
+
+    @property
+    def unaccounted(self):
+        return self.failures + self.errors + self.unexpected_successes
+
+    def add(self, other):
+        for name in (
+            "tests",
+            "failures",
+            "errors",
+            "skipped",
+            "expected_failures",
+            "unexpected_successes",
+            "seconds",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def parse_output(text, returncode):
+    """Counts from a runtests.py run's combined output and exit status.
+
+    A run without unittest's summary (an import error, a failed test
+    database creation, a timeout, ...) or one that exits non-zero after an
+    ``OK`` summary counts as one error; ``crash`` keeps the reason.
+    """
+    result = AppResult()
+    ran = RAN_RE.findall(text)
+    status = list(STATUS_RE.finditer(text))
+    result.problems = [
+        f"{kind}: {dotted}" + (f" ({detail})" if detail else "")
+        for kind, _name, dotted, detail in PROBLEM_RE.findall(text)
+    ]
+    if not ran or not status:
+        result.errors = 1
+        result.crash = last_meaningful_line(text) or f"exit status {returncode}"
+        return result
+    result.tests = int(ran[-1])
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    for item in filter(None, (status[-1].group(2) or "").split(",")):
+        key, _, value = item.strip().partition("=")
+        if key not in counts:
+            raise ValueError(f"unknown count {key!r} in unittest summary {item!r}")
+        counts[key] = int(value)
+    result.failures = counts["failures"]
+    result.errors = counts["errors"]
+    result.skipped = counts["skipped"]
+    result.expected_failures = counts["expected failures"]
+    result.unexpected_successes = counts["unexpected successes"]
+    if status[-1].group(1) == "OK" and returncode != 0:
+        result.errors += 1
+        result.crash = (
+            f"exit status {returncode} after an OK summary: "
+            f"{last_meaningful_line(text)}"
+        )
+    return result
+
+
+def last_meaningful_line(text):
+    """The last line that says something, usually the exception."""
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line and not line.startswith(("Destroying test database", "----", "====")):
+            return line[:300]
+    return ""
+
+
+COLUMNS = (
+    ("tests", "tests"),
+    ("passed", "passed"),
+    ("failures", "failed"),
+    ("errors", "errors"),
+    ("skipped", "skipped"),
+    ("expected_failures", "exp. fail"),
+    ("unexpected_successes", "unexp. ok"),
+    ("seconds", "seconds"),
+)
+
+
+def cells(result):
+    if result is None:
+        return ["-"] * len(COLUMNS)
+    values = []
+    for attr, _title in COLUMNS:
+        value = getattr(result, attr)
+        values.append(f"{value:.0f}" if attr == "seconds" else str(value))
+    return values
+
+
+def totals(results):
+    total = AppResult()
+    for result in results.values():
+        total.add(result)
+    return total
+
+
+def render_markdown(apps, results_by_backend):
+    """A Markdown table: one row per app, one column group per backend."""
+    backends = list(results_by_backend)
+    header = ["app"] + [
+        f"{BACKENDS[b]['label']} {title}" for b in backends for _a, title in COLUMNS
+    ]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|",
+    ]
+    rows = [(app, [results_by_backend[b].get(app) for b in backends]) for app in apps]
+    rows.append(("**total**", [totals(results_by_backend[b]) for b in backends]))
+    for app, results in rows:
+        row = [app] + [c for result in results for c in cells(result)]
+        lines.append("| " + " | ".join(row) + " |")
+    ratio = summary_line(results_by_backend)
+    if ratio:
+        lines.extend(["", ratio])
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(results_by_backend):
+    if set(results_by_backend) != {"singlestore", "mysql"}:
+        return ""
+    ours = totals(results_by_backend["singlestore"]).passed
+    theirs = totals(results_by_backend["mysql"]).passed
+    if not theirs:
+        return "The MySQL backend passed no tests; no ratio."
+    return (
+        f"Passed on SingleStore / passed on MySQL: {ours} / {theirs} = "
+        f"{100 * ours / theirs:.1f}%."
+    )
+
+
+def progress_line(app, results):
+    parts = [f"{app:<28}"]
+    for backend, result in results.items():
+        status = (
+            "crash" if result.crash else ("ok" if not result.unaccounted else "FAIL")
+        )
+        parts.append(
+            f"{BACKENDS[backend]['label']}: {result.passed:>5} passed "
+            f"{result.failures:>3} failed {result.errors:>3} errors "
+            f"{result.skipped:>4} skipped {result.expected_failures:>3} xfail "
+            f"{result.unexpected_successes:>2} xpass {result.seconds:>6.1f}s {status}"
+        )
+    return " | ".join(parts)
+
+
+def installed_django_version():
+    import django
+
+    return django.__version__
+
+
+def fetch_suite(version):
+    """Return the tests/ folder of Django ``version``'s sdist, downloading and
+    unpacking it on the first call."""
+    target = CACHE / f"django-{version}"
+    tests_dir = target / "tests"
+    if (tests_dir / "runtests.py").is_file():
+        return tests_dir
+    CACHE.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                f"django=={version}",
+                "--dest",
+                tmp,
+            ],
+            check=True,
+        )
+        archives = list(Path(tmp).glob("*.tar.gz"))
+        if len(archives) != 1:
+            sys.exit(f"expected one Django {version} sdist from pip, got {archives}")
+        prefix = f"{archives[0].name.removesuffix('.tar.gz')}/tests/"
+        unpacked = Path(tmp) / "unpacked"
+        with tarfile.open(archives[0]) as archive:
+            members = [m for m in archive.getmembers() if m.name.startswith(prefix)]
+            if not members:
+                sys.exit(f"the Django {version} sdist has no {prefix} folder")
+            for member in members:
+                member.name = member.name.split("/", 1)[1]
+            archive.extractall(unpacked, members=members, filter="data")
+        shutil.rmtree(target, ignore_errors=True)
+        unpacked.rename(target)
+    return tests_dir
+
+
+def discover_apps(tests_dir):
+    """Every test app folder in the suite, as runtests.py finds them."""
+    return sorted(
+        entry.name
+        for entry in tests_dir.iterdir()
+        if entry.is_dir()
+        and "." not in entry.name
+        and (entry / "__init__.py").is_file()
+    )
+
+
+def full_apps(tests_dir):
+    return [app for app in discover_apps(tests_dir) if app not in EXCLUDED_APPS]
+
+
+def backend_url(backend):
+    for var in BACKENDS[backend]["url_vars"]:
+        if os.environ.get(var):
+            return os.environ[var]
+    return None
+
+
+def subprocess_env():
+    env = dict(os.environ)
+    paths = [str(SETTINGS_DIR), str(ROOT)]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+def can_clone(backend, tests_dir):
+    """Ask the configured backend whether it can clone test databases, which
+    runtests.py needs for --parallel above 1."""
+    code = (
+        "import django; django.setup(); from django.db import connections; "
+        "print(all(c.features.can_clone_databases for c in connections.all()))"
+    )
+    env = subprocess_env()
+    env["DJANGO_SETTINGS_MODULE"] = BACKENDS[backend]["settings"]
+    probe = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tests_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if probe.returncode != 0:
+        sys.exit(
+            f"cannot load the {BACKENDS[backend]['label']} settings module:\n"
+            f"{probe.stderr.strip()}"
+        )
+    return probe.stdout.strip() == "True"
+
+
+def run_app(backend, app, tests_dir, parallel, timeout, log_dir):
+    """Run one app's tests in a fresh runtests.py process; keep its log."""
+    command = [
+        sys.executable,
+        "runtests.py",
+        "--settings",
+        BACKENDS[backend]["settings"],
+        "--noinput",
+        "--parallel",
+        str(parallel),
+        app,
+    ]
+    started = time.monotonic()
+    try:
+        run = subprocess.run(
+            command,
+            cwd=tests_dir,
+            env=subprocess_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+        )
+        output, returncode = run.stdout, run.returncode
+    except subprocess.TimeoutExpired as expired:
+        # TimeoutExpired carries bytes even when the run was in text mode.
+        output = (expired.stdout or b"").decode(errors="replace")
+        output += f"\nTimed out after {timeout} seconds\n"
+        returncode = -1
+    result = parse_output(output, returncode)
+    result.seconds = time.monotonic() - started
+    log_dir.mkdir(parents=True, exist_ok=True)
+    (log_dir / f"{app}.log").write_text(" ".join(command) + "\n\n" + output)
+    return result
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("--ci", action="store_true", help="the fast CI subset")
+    scope.add_argument(
+        "--full", action="store_true", help="every app that applies to SQL backends"
+    )
+    scope.add_argument("--apps", nargs="+", metavar="APP", help="these apps only")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also run Django's MySQL backend on the double's MariaDB",
+    )
+    parser.add_argument(
+        "--baseline-only",
+        action="store_true",
+        help="run only the MySQL baseline (e.g. to time the apps)",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=CACHE / "report.md",
+        help="where to write the Markdown table (default: .django-suite/report.md)",
+    )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="test processes per app when the backend can clone test databases",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=1800,
+        help="seconds before one app's run counts as hung (default 1800)",
+    )
+    return parser.parse_args(argv)
+
+
+def select_backends(args):
+    backends = [] if args.baseline_only else ["singlestore"]
+    if args.baseline or args.baseline_only:
+        if backend_url("mysql"):
+            backends.append("mysql")
+        else:
+            print(
+                "No baseline: DOUBLE_MARIADB_URL is not set (it is only there when "
+                "scripts/with-database.sh runs the test double, not against a real "
+                "SingleStore server)."
+            )
+    for backend in backends:
+        if not backend_url(backend):
+            sys.exit(
+                f"{' or '.join(BACKENDS[backend]['url_vars'])} is not set. Run: "
+                "scripts/with-database.sh .venv/bin/python scripts/django_suite.py ..."
+            )
+    if not backends:
+        sys.exit("nothing to run")
+    return backends
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    backends = select_backends(args)
+    version = installed_django_version()
+    tests_dir = fetch_suite(version)
+    if args.apps:
+        unknown = sorted(set(args.apps) - set(discover_apps(tests_dir)))
+        if unknown:
+            sys.exit(f"no such test app in Django {version}'s suite: {unknown}")
+        apps = args.apps
+    elif args.full:
+        apps = full_apps(tests_dir)
+    else:
+        apps = CI_APPS
+    parallel = {b: args.parallel if can_clone(b, tests_dir) else 1 for b in backends}
+    print(
+        f"Django {version} suite, {len(apps)} apps; processes per app: "
+        + ", ".join(f"{BACKENDS[b]['label']} {parallel[b]}" for b in backends),
+        flush=True,
+    )
+    results = {b: {} for b in backends}
+    started = time.monotonic()
+    for app in apps:
+        for backend in backends:
+            results[backend][app] = run_app(
+                backend,
+                app,
+                tests_dir,
+                parallel[backend],
+                args.timeout,
+                CACHE / "logs" / backend,
+            )
+        print(progress_line(app, {b: results[b][app] for b in backends}), flush=True)
+    elapsed = time.monotonic() - started
+    report = render_markdown(apps, results)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(report)
+    (CACHE / "last-run.json").write_text(
+        json.dumps(
+            {b: {a: asdict(r) for a, r in results[b].items()} for b in backends},
+            indent=1,
+        )
+    )
+    print()
+    print(report)
+    print(f"Wall time {elapsed / 60:.1f} min; table written to {args.report}.")
+    return report_problems(results.get("singlestore", {}))
+
+
+def report_problems(results):
+    """Print what features.py does not account for; the exit status."""
+    bad = {app: r for app, r in results.items() if r.unaccounted}
+    if not bad:
+        return 0
+    print("\nNot accounted for in django_singlestore/test_expectations.py:")
+    for app, result in bad.items():
+        print(f"  {app}:" + (f" crashed: {result.crash}" if result.crash else ""))
+        for problem in result.problems:
+            print(f"    {problem}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

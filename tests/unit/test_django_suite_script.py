@@ -1,0 +1,212 @@
+"""The pure parts of scripts/django_suite.py: reading runtests.py output into
+counts and rendering the side-by-side table."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "django_suite.py"
+_spec = importlib.util.spec_from_file_location("django_suite", SCRIPT)
+suite = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(suite)
+
+FAILED_RUN = """\
+Testing against Django installed in '/x/django' with up to 2 processes
+Found 120 test(s).
+Creating test database for alias 'default'...
+System check identified no issues (0 silenced).
+..s.....F....E.....x.....u
+======================================================================
+ERROR: test_update_fk (update.tests.AdvancedTests.test_update_fk)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+singlestoredb.exceptions.OperationalError: 1706: Feature 'X' is not supported
+
+======================================================================
+ERROR: setUpClass (queries.tests.Queries1Tests)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+django.db.utils.ProgrammingError: boom
+
+======================================================================
+FAIL: test_in (lookup.tests.LookupTests.test_in) (value=3)
+----------------------------------------------------------------------
+AssertionError: 1 != 2
+
+======================================================================
+UNEXPECTED SUCCESS: test_json (model_fields.test_jsonfield.Tests.test_json)
+----------------------------------------------------------------------
+Ran 120 tests in 12.345s
+
+FAILED (failures=1, errors=2, skipped=7, expected failures=3, unexpected successes=1)
+Destroying test database for alias 'default'...
+"""
+
+
+def test_parse_failed_summary_counts_every_kind():
+    result = suite.parse_output(FAILED_RUN, 1)
+    assert (
+        result.tests,
+        result.failures,
+        result.errors,
+        result.skipped,
+        result.expected_failures,
+        result.unexpected_successes,
+    ) == (120, 1, 2, 7, 3, 1)
+    assert result.passed == 106
+    assert result.unaccounted == 4
+    assert result.crash == ""
+
+
+def test_parse_failed_summary_lists_the_failing_test_ids():
+    assert suite.parse_output(FAILED_RUN, 1).problems == [
+        "ERROR: update.tests.AdvancedTests.test_update_fk",
+        "ERROR: queries.tests.Queries1Tests",
+        "FAIL: lookup.tests.LookupTests.test_in (value=3)",
+        "UNEXPECTED SUCCESS: model_fields.test_jsonfield.Tests.test_json",
+    ]
+
+
+def test_parse_ok_with_skips_and_expected_failures():
+    text = "Ran 34 tests in 0.5s\n\nOK (skipped=2, expected failures=4)\n"
+    result = suite.parse_output(text, 0)
+    assert (result.tests, result.skipped, result.expected_failures) == (34, 2, 4)
+    assert result.passed == 28
+    assert result.unaccounted == 0
+    assert result.problems == []
+
+
+def test_parse_plain_ok():
+    result = suite.parse_output("Ran 1 test in 0.001s\n\nOK\n", 0)
+    assert (result.tests, result.passed, result.unaccounted) == (1, 1, 0)
+
+
+def test_parse_crash_before_summary_is_one_error_with_the_reason():
+    text = (
+        "Creating test database for alias 'default'...\n"
+        "Traceback (most recent call last):\n"
+        '  File "runtests.py", line 1, in <module>\n'
+        "django.db.utils.OperationalError: (1706, \"Feature 'FOREIGN KEY' is "
+        'not supported")\n'
+    )
+    result = suite.parse_output(text, 1)
+    assert (result.tests, result.errors, result.passed) == (0, 1, 0)
+    assert result.crash == (
+        "django.db.utils.OperationalError: (1706, \"Feature 'FOREIGN KEY' is "
+        'not supported")'
+    )
+
+
+def test_parse_crash_after_ok_summary_counts_as_an_error():
+    text = (
+        "Ran 5 tests in 0.1s\n\nOK\nDestroying test database for alias "
+        "'default'...\nRuntimeError: could not drop test database\n"
+        "Destroying test database for alias 'other'...\n"
+    )
+    result = suite.parse_output(text, 1)
+    assert (result.tests, result.errors, result.passed) == (5, 1, 4)
+    assert result.crash == (
+        "exit status 1 after an OK summary: RuntimeError: could not drop test database"
+    )
+
+
+def test_parse_timeout_without_output():
+    result = suite.parse_output("\nTimed out after 60 seconds\n", -1)
+    assert (result.errors, result.crash) == (1, "Timed out after 60 seconds")
+
+
+def test_parse_empty_output_names_the_exit_status():
+    assert suite.parse_output("", -9).crash == "exit status -9"
+
+
+def test_parse_refuses_an_unknown_summary_count():
+    with pytest.raises(ValueError, match="unknown count 'flaky'"):
+        suite.parse_output("Ran 3 tests in 0.1s\n\nFAILED (flaky=1)\n", 1)
+
+
+def test_passed_is_never_negative():
+    result = suite.AppResult(tests=1, errors=2)
+    assert result.passed == 0
+
+
+def test_markdown_table_side_by_side_with_totals_and_ratio():
+    ours = {
+        "basic": suite.AppResult(tests=10, skipped=1, seconds=2.4),
+        "lookup": suite.AppResult(tests=20, failures=1, expected_failures=2, seconds=3),
+    }
+    theirs = {
+        "basic": suite.AppResult(tests=10, seconds=1.2),
+        "lookup": suite.AppResult(tests=20, skipped=1, seconds=1.6),
+    }
+    table = suite.render_markdown(
+        ["basic", "lookup"], {"singlestore": ours, "mysql": theirs}
+    )
+    assert table.splitlines() == [
+        "| app | SingleStore tests | SingleStore passed | SingleStore failed "
+        "| SingleStore errors | SingleStore skipped | SingleStore exp. fail "
+        "| SingleStore unexp. ok | SingleStore seconds | MySQL tests "
+        "| MySQL passed | MySQL failed | MySQL errors | MySQL skipped "
+        "| MySQL exp. fail | MySQL unexp. ok | MySQL seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+        "|---:|---:|---:|",
+        "| basic | 10 | 9 | 0 | 0 | 1 | 0 | 0 | 2 | 10 | 10 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "| lookup | 20 | 17 | 1 | 0 | 0 | 2 | 0 | 3 "
+        "| 20 | 19 | 0 | 0 | 1 | 0 | 0 | 2 |",
+        "| **total** | 30 | 26 | 1 | 0 | 1 | 2 | 0 | 5 | 30 | 29 | 0 | 0 | 1 | 0 "
+        "| 0 | 3 |",
+        "",
+        "Passed on SingleStore / passed on MySQL: 26 / 29 = 89.7%.",
+    ]
+
+
+def test_markdown_table_marks_an_app_missing_from_one_backend():
+    table = suite.render_markdown(
+        ["basic"],
+        {"singlestore": {"basic": suite.AppResult(tests=1)}, "mysql": {}},
+    )
+    assert table.splitlines()[2] == (
+        "| basic | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | - | - | - | - | - | - | - | - |"
+    )
+
+
+def test_markdown_table_without_baseline_has_no_ratio():
+    table = suite.render_markdown(
+        ["basic"], {"singlestore": {"basic": suite.AppResult(tests=4, seconds=1)}}
+    )
+    assert table.splitlines() == [
+        "| app | SingleStore tests | SingleStore passed | SingleStore failed "
+        "| SingleStore errors | SingleStore skipped | SingleStore exp. fail "
+        "| SingleStore unexp. ok | SingleStore seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| basic | 4 | 4 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "| **total** | 4 | 4 | 0 | 0 | 0 | 0 | 0 | 1 |",
+    ]
+
+
+def test_ci_subset_covers_the_apps_the_issue_names():
+    required = set(
+        "basic queries lookup expressions aggregation model_fields model_forms "
+        "migrations schema backends introspection inspectdb admin_views auth_tests "
+        "bulk_create update delete transactions db_functions model_inheritance "
+        "many_to_many m2m_through one_to_one select_related prefetch_related "
+        "ordering annotations".split()
+    )
+    assert required <= set(suite.CI_APPS)
+    assert len(suite.CI_APPS) == len(set(suite.CI_APPS))
+
+
+def test_full_run_excludes_only_apps_with_a_reason(tmp_path):
+    for name in ("basic", "gis_tests", "postgres_tests", "test_runner_apps"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "runtests.py").write_text("")
+    assert suite.discover_apps(tmp_path) == [
+        "basic",
+        "gis_tests",
+        "postgres_tests",
+        "test_runner_apps",
+    ]
+    assert suite.full_apps(tmp_path) == ["basic"]
+    assert all(reason for reason in suite.EXCLUDED_APPS.values())
