@@ -152,8 +152,9 @@ def _column(model, name, setting):
         field = opts.get_field(name)
     except FieldDoesNotExist:
         field = None
-    if field is None or not field.concrete or field.column is None:
-        names = ", ".join(f.name for f in opts.concrete_fields if f.column)
+    # Columns of this table only: not many-to-many, reverse or parent fields.
+    if field not in opts.local_concrete_fields:
+        names = ", ".join(f.name for f in opts.local_concrete_fields)
         raise PlanError(
             UNKNOWN_FIELD_PROBLEM,
             f"SINGLESTORE[{setting!r}][{opts.label!r}] names {name!r}, which is not "
