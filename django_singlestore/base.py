@@ -1,0 +1,278 @@
+"""SingleStore database backend for Django, on the singlestoredb driver.
+
+Django's MySQL ``base`` module imports mysqlclient, so the wrapper is our own;
+every other component subclasses the MySQL one.
+"""
+
+import re
+
+import singlestoredb as Database
+from django.db import IntegrityError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import typecast_time
+from django.utils.asyncio import async_unsafe
+from django.utils.functional import cached_property
+from singlestoredb.mysql.connection import Connection as ProtocolConnection
+from singlestoredb.mysql.constants import FIELD_TYPE
+from singlestoredb.mysql.converters import conversions
+
+from . import __version__, functions
+from .client import DatabaseClient
+from .creation import DatabaseCreation
+from .features import DatabaseFeatures
+from .introspection import DatabaseIntrospection
+from .operations import DatabaseOperations
+from .schema import DatabaseSchemaEditor
+from .validation import DatabaseValidation
+
+functions.register()
+
+# Django wants TIME as datetime.time (the driver gives timedelta).
+DJANGO_CONVERTERS = {**conversions, FIELD_TYPE.TIME: typecast_time}
+CONNECTION_ATTRIBUTES = {
+    "_connector_name": "django-singlestore",
+    "_connector_version": __version__,
+}
+VERSION_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+SERVER_DATA_SQL = (
+    "SELECT @@memsql_version, VERSION(), @@sql_mode, @@default_table_type, "
+    "@@collation_server, CONVERT_TZ('2001-01-01 01:00:00', 'UTC', 'UTC') IS NOT NULL"
+)
+
+
+def parse_version(text, what):
+    match = VERSION_RE.match(text or "")
+    if not match:
+        raise Database.DatabaseError(f"Unable to read the {what} from {text!r}.")
+    return tuple(int(part or 0) for part in match.groups())
+
+
+class CursorWrapper:
+    """Raise IntegrityError for the errors the driver files as operational."""
+
+    codes_for_integrityerror = (
+        1048,  # Column cannot be null
+        1690,  # BIGINT UNSIGNED value is out of range
+    )
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def _run(self, method, *args):
+        try:
+            return method(*args)
+        except Database.OperationalError as e:
+            if e.args and e.args[0] in self.codes_for_integrityerror:
+                raise IntegrityError(*e.args) from e
+            raise
+
+    def execute(self, query, args=None):
+        return self._run(self.cursor.execute, query, args)
+
+    def executemany(self, query, args):
+        return self._run(self.cursor.executemany, query, args)
+
+    def __getattr__(self, attr):
+        return getattr(self.cursor, attr)
+
+    def __iter__(self):
+        return iter(self.cursor)
+
+
+class DatabaseWrapper(BaseDatabaseWrapper):
+    vendor = "singlestore"
+    display_name = "SingleStore"
+
+    data_types = {
+        # Auto fields are widened to BIGINT by the schema editor; see schema.py.
+        "AutoField": "integer AUTO_INCREMENT",
+        "BigAutoField": "bigint AUTO_INCREMENT",
+        "BinaryField": "longblob",
+        "BooleanField": "bool",
+        "CharField": "varchar(%(max_length)s)",
+        "DateField": "date",
+        "DateTimeField": "datetime(6)",
+        "DecimalField": "numeric(%(max_digits)s, %(decimal_places)s)",
+        "DurationField": "bigint",
+        "FileField": "varchar(%(max_length)s)",
+        "FilePathField": "varchar(%(max_length)s)",
+        "FloatField": "double precision",
+        "IntegerField": "integer",
+        "BigIntegerField": "bigint",
+        "IPAddressField": "char(15)",
+        "GenericIPAddressField": "char(39)",
+        "JSONField": "json",
+        "OneToOneField": "integer",
+        "PositiveBigIntegerField": "bigint UNSIGNED",
+        "PositiveIntegerField": "integer UNSIGNED",
+        "PositiveSmallIntegerField": "smallint UNSIGNED",
+        "SlugField": "varchar(%(max_length)s)",
+        "SmallAutoField": "smallint AUTO_INCREMENT",
+        "SmallIntegerField": "smallint",
+        "TextField": "longtext",
+        "TimeField": "time(6)",
+        "UUIDField": "char(32)",
+    }
+    # Types that take no default before SingleStore 8.1.12 and no full-width
+    # index (read by the MySQL schema editor).
+    _limited_data_types = (
+        "tinyblob",
+        "blob",
+        "mediumblob",
+        "longblob",
+        "tinytext",
+        "text",
+        "mediumtext",
+        "longtext",
+        "json",
+    )
+
+    # Case-insensitive lookups lower both sides: since 9.0 the server
+    # collation may be case-sensitive (utf8mb4_bin), and a collation cannot be
+    # set per session.
+    operators = {
+        "exact": "= %s",
+        "iexact": "LIKE LOWER(%s)",
+        "contains": "LIKE BINARY %s",
+        "icontains": "LIKE LOWER(%s)",
+        "gt": "> %s",
+        "gte": ">= %s",
+        "lt": "< %s",
+        "lte": "<= %s",
+        "startswith": "LIKE BINARY %s",
+        "endswith": "LIKE BINARY %s",
+        "istartswith": "LIKE LOWER(%s)",
+        "iendswith": "LIKE LOWER(%s)",
+    }
+    pattern_esc = r"REPLACE(REPLACE(REPLACE({}, '\\', '\\\\'), '%%', '\%%'), '_', '\_')"
+    pattern_ops = {
+        "contains": "LIKE BINARY CONCAT('%%', {}, '%%')",
+        "icontains": "LIKE LOWER(CONCAT('%%', {}, '%%'))",
+        "startswith": "LIKE BINARY CONCAT({}, '%%')",
+        "istartswith": "LIKE LOWER(CONCAT({}, '%%'))",
+        "endswith": "LIKE BINARY CONCAT('%%', {})",
+        "iendswith": "LIKE LOWER(CONCAT('%%', {}))",
+    }
+
+    Database = Database
+    SchemaEditorClass = DatabaseSchemaEditor
+    client_class = DatabaseClient
+    creation_class = DatabaseCreation
+    features_class = DatabaseFeatures
+    introspection_class = DatabaseIntrospection
+    ops_class = DatabaseOperations
+    validation_class = DatabaseValidation
+
+    def get_connection_params(self):
+        from .params import connection_settings
+
+        kwargs, self.isolation_level = connection_settings(self.settings_dict)
+        kwargs["conn_attrs"] = {
+            **kwargs.get("conn_attrs", {}),
+            **CONNECTION_ATTRIBUTES,
+        }
+        # Django expects the number of matched rows from UPDATE, TIME values
+        # as datetime.time, JSON as text, and "%%" collapsed whenever a
+        # parameter sequence (even an empty one) is given.
+        kwargs.update(
+            client_found_rows=True,
+            conv=DJANGO_CONVERTERS,
+            parse_json=False,
+            interpolate_query_with_empty_args=True,
+        )
+        return kwargs
+
+    @async_unsafe
+    def get_new_connection(self, conn_params):
+        return ProtocolConnection(**conn_params)
+
+    def init_connection_state(self):
+        super().init_connection_state()
+        if self.isolation_level:
+            with self.cursor() as cursor:
+                level = self.isolation_level.upper()
+                cursor.execute(f"SET SESSION TRANSACTION ISOLATION LEVEL {level}")
+
+    @async_unsafe
+    def create_cursor(self, name=None):
+        return CursorWrapper(self.connection.cursor())
+
+    def _rollback(self):
+        try:
+            super()._rollback()
+        except Database.NotSupportedError:
+            pass
+
+    def _set_autocommit(self, autocommit):
+        from .conf import get_settings
+
+        if not autocommit and get_settings().skip_autocommit:
+            # SKIP_AUTOCOMMIT: stay in autocommit so writes to reference
+            # tables work on child aggregators (error 2549); atomic() blocks
+            # then give no atomicity.
+            return
+        with self.wrap_database_errors:
+            self.connection.autocommit(autocommit)
+
+    def disable_constraint_checking(self):
+        # SingleStore never enforces foreign keys: nothing to switch off.
+        return False
+
+    def is_usable(self):
+        try:
+            self.connection.ping(reconnect=False)
+        except Database.Error:
+            return False
+        return True
+
+    def get_database_version(self):
+        return self.singlestore_version
+
+    @cached_property
+    def server_data(self):
+        with self.temporary_connection() as cursor:
+            cursor.execute(SERVER_DATA_SQL)
+            row = cursor.fetchone()
+        return {
+            "singlestore_version": row[0],
+            "version": row[1],
+            "sql_mode": row[2],
+            "default_table_type": (row[3] or "columnstore").lower(),
+            "collation_server": row[4],
+            "has_zoneinfo_database": bool(row[5]),
+        }
+
+    @cached_property
+    def singlestore_version(self):
+        return parse_version(
+            self.server_data["singlestore_version"], "SingleStore version"
+        )
+
+    # Attributes Django's MySQL components read.
+    @cached_property
+    def mysql_server_data(self):
+        return {
+            **self.server_data,
+            "default_storage_engine": "MemSQL",
+            "sql_auto_is_null": False,
+            "lower_case_table_names": False,
+        }
+
+    @cached_property
+    def mysql_server_info(self):
+        return self.server_data["version"]
+
+    @cached_property
+    def mysql_version(self):
+        return parse_version(self.server_data["version"], "MySQL-compatible version")
+
+    mysql_is_mariadb = False
+
+    @cached_property
+    def sql_mode(self):
+        sql_mode = self.server_data["sql_mode"]
+        return set(sql_mode.split(",") if sql_mode else ())
+
+    @cached_property
+    def data_type_check_constraints(self):
+        return {}

@@ -1,0 +1,132 @@
+"""What SingleStore can do, as deltas from Django's MySQL features.
+
+Each flag describes a real SingleStore server (8.5 or later), never the test
+double; sources are in the project's SingleStore facts notes.
+"""
+
+from django.db.backends.mysql.features import (
+    DatabaseFeatures as MySQLDatabaseFeatures,
+)
+from django.utils.functional import cached_property
+
+from .test_expectations import EXPECTED_FAILURES, SKIPS
+
+
+class DatabaseFeatures(MySQLDatabaseFeatures):
+    minimum_database_version = (8, 5)
+
+    # No SAVEPOINT statement; nested atomic() blocks join the outer one.
+    uses_savepoints = False
+    can_release_savepoints = False
+    supports_transactions = True
+    # DDL commits the open transaction.
+    can_rollback_ddl = False
+
+    # FOREIGN KEY clauses are never enforced; FK columns get plain indexes.
+    supports_foreign_keys = False
+    can_create_inline_fk = False
+    can_introspect_foreign_keys = False
+    # CHECK constraints do not exist.
+    supports_column_check_constraints = False
+    supports_table_check_constraints = False
+    can_introspect_check_constraints = False
+
+    # FOR UPDATE exists, without NOWAIT / SKIP LOCKED / OF.
+    has_select_for_update_nowait = False
+    has_select_for_update_skip_locked = False
+    has_select_for_update_of = False
+
+    # Window functions exist; RANGE frames with an offset do not.
+    supports_over_clause = True
+    supports_frame_range_fixed_distance = False
+
+    # No INSERT ... RETURNING.
+    can_return_columns_from_insert = False
+    can_return_rows_from_bulk_insert = False
+    # ON DUPLICATE KEY UPDATE has no conflict target.
+    supports_update_conflicts = True
+    supports_update_conflicts_with_target = False
+
+    # ALTER TABLE t AUTO_INCREMENT = n is refused on sharded tables.
+    supports_sequence_reset = False
+    # The value 0 cannot be stored in an AUTO_INCREMENT column.
+    allows_auto_pk_0 = False
+    # RENAME INDEX is not in the ALTER TABLE grammar.
+    can_rename_index = False
+    # Expression (functional) indexes and ASC/DESC index columns do not exist.
+    supports_expression_indexes = False
+    supports_index_column_ordering = False
+    collate_as_index_expression = False
+    # Computed columns use "AS expr PERSISTED type", not GENERATED ALWAYS.
+    supports_stored_generated_columns = False
+    supports_virtual_generated_columns = False
+    # Column defaults must be literals (or CURRENT_TIMESTAMP).
+    supports_expression_defaults = False
+
+    has_native_uuid_field = False
+    # JSON_CONTAINS does not exist.
+    supports_json_field_contains = False
+    supports_logical_xor = False
+    # EXCEPT is not available to Django's compound queries.
+    supports_select_difference = False
+    supports_select_intersection = True
+    # LIMIT in a UNION branch applies to the whole result.
+    supports_slicing_ordering_in_compound = False
+    requires_compound_order_by_subquery = True
+    # regexp_format defaults to POSIX extended (no backreferences).
+    supports_regex_backreferencing = False
+    delete_can_self_reference_subquery = True
+    allows_group_by_selected_pks = False
+    update_can_self_select = False
+    is_sql_auto_is_null_enabled = False
+    ignores_table_name_case = False
+    supports_default_in_lead_lag = True
+    can_introspect_json_field = True
+    # EXPLAIN has no ANALYZE form (SingleStore uses PROFILE).
+    supports_explain_analyze = False
+    supported_explain_formats = {"JSON", "TEXT"}
+
+    can_clone_databases = True
+    test_now_utc_template = "UTC_TIMESTAMP(6)"
+    create_test_procedure_without_params_sql = """
+        CREATE PROCEDURE test_procedure () AS
+        DECLARE
+            V_I INT = 1;
+        BEGIN
+            V_I = V_I + 1;
+        END
+    """
+    create_test_procedure_with_int_param_sql = """
+        CREATE PROCEDURE test_procedure (P_I INT) AS
+        DECLARE
+            V_I INT = P_I;
+        BEGIN
+            V_I = V_I + 1;
+        END
+    """
+
+    django_test_expected_failures = EXPECTED_FAILURES
+    django_test_skips = SKIPS
+
+    @cached_property
+    def test_collations(self):
+        return {
+            "ci": "utf8mb4_general_ci",
+            "cs": "utf8mb4_bin",
+            "non_default": "utf8mb4_unicode_ci",
+            "swedish_ci": "utf8mb4_swedish_ci",
+            "virtual": "utf8mb4_unicode_ci",
+        }
+
+    @cached_property
+    def introspected_field_types(self):
+        # Auto-increment columns are BIGINT (see schema.py).
+        return {
+            **super().introspected_field_types,
+            "AutoField": "BigAutoField",
+            "SmallAutoField": "BigAutoField",
+        }
+
+    @cached_property
+    def has_zoneinfo_database(self):
+        return self.connection.server_data["has_zoneinfo_database"]

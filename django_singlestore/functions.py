@@ -1,0 +1,149 @@
+"""SingleStore SQL for Django expressions, registered once as as_singlestore.
+
+Django dispatches ``as_<vendor>``; with vendor "singlestore" none of the
+``as_mysql`` methods apply by themselves, so each MySQL form that SingleStore
+accepts is aliased explicitly below, and the rest get their own SQL.
+
+JSON: SingleStore addresses keys with extra arguments
+(``JSON_EXTRACT_JSON(doc, 'a', 0)``), never '$.a' paths, and has no
+``->``/``->>``, JSON_UNQUOTE, JSON_CONTAINS, JSON_OBJECT or JSON_ARRAY.
+"""
+
+from django.db.models import functions
+from django.db.models.fields import json
+from django.db.models.functions import comparison, mixins, text
+
+CAST_TEMPLATE = "(%(expressions)s) :> %(db_type)s"
+
+
+def key_argument(key):
+    """An array position is an integer argument, any other key a string."""
+    return int(key) if key.isdigit() else key
+
+
+def key_path_sql(lhs, params, keys, function):
+    placeholders = ", ".join(["%s"] * len(keys))
+    return (
+        f"{function}({lhs}, {placeholders})",
+        (*params, *(key_argument(key) for key in keys)),
+    )
+
+
+def key_transform(self, compiler, connection):
+    lhs, params, keys = self.preprocess_lhs(compiler, connection)
+    return key_path_sql(lhs, params, keys, "JSON_EXTRACT_JSON")
+
+
+def key_text_transform(self, compiler, connection):
+    lhs, params, keys = self.preprocess_lhs(compiler, connection)
+    return key_path_sql(lhs, params, keys, "JSON_EXTRACT_STRING")
+
+
+def has_key(self, compiler, connection):
+    """has_key / has_keys / has_any_keys: one JSON_MATCH_ANY_EXISTS per key."""
+    if isinstance(self.lhs, json.KeyTransform):
+        lhs, lhs_params, prefix = self.lhs.preprocess_lhs(compiler, connection)
+    else:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        prefix = []
+    keys = self.rhs if isinstance(self.rhs, (list, tuple)) else [self.rhs]
+    parts, params = [], []
+    for key in keys:
+        if isinstance(key, json.KeyTransform):
+            *_, path = key.preprocess_lhs(compiler, connection)
+        else:
+            path = [str(key)]
+        sql, part_params = key_path_sql(
+            lhs, lhs_params, [*prefix, *path], "JSON_MATCH_ANY_EXISTS"
+        )
+        parts.append(sql)
+        params.extend(part_params)
+    return self._combine_sql_parts(parts), tuple(params)
+
+
+def json_exact(self, compiler, connection):
+    """Compare JSON with JSON: the parameter is cast with ':> JSON'."""
+    lhs, lhs_params = self.process_lhs(compiler, connection)
+    rhs, rhs_params = self.process_rhs(compiler, connection)
+    if rhs == "%s":
+        rhs = "(%s :> JSON)"
+    return f"{lhs} = {rhs}", (*lhs_params, *rhs_params)
+
+
+def key_numeric_comparison(self, compiler, connection):
+    """Compare a key as a number (JSON_EXTRACT_DOUBLE) or as a string."""
+    rhs, rhs_params = self.process_rhs(compiler, connection)
+    numeric = all(
+        isinstance(value, (int, float)) and not isinstance(value, bool)
+        for value in rhs_params
+    )
+    lhs, lhs_params, keys = self.lhs.preprocess_lhs(compiler, connection)
+    function = "JSON_EXTRACT_DOUBLE" if numeric else "JSON_EXTRACT_STRING"
+    lhs, lhs_params = key_path_sql(lhs, lhs_params, keys, function)
+    sql = f"{lhs} {self.get_rhs_op(connection, rhs)}"
+    return sql, (*lhs_params, *rhs_params)
+
+
+def cast(self, compiler, connection, **extra_context):
+    return self.as_sql(compiler, connection, template=CAST_TEMPLATE, **extra_context)
+
+
+def collate(self, compiler, connection, **extra_context):
+    # COLLATE applies to a typed string expression only.
+    return self.as_sql(
+        compiler,
+        connection,
+        template="(%(expressions)s :> LONGTEXT) %(function)s %(collation)s",
+        **extra_context,
+    )
+
+
+def chr_(self, compiler, connection, **extra_context):
+    return self.as_sql(compiler, connection, function="CHAR", **extra_context)
+
+
+def json_object(self, compiler, connection, **extra_context):
+    return self.as_sql(
+        compiler, connection, function="JSON_BUILD_OBJECT", **extra_context
+    )
+
+
+def json_array(self, compiler, connection, **extra_context):
+    return self.as_sql(
+        compiler, connection, function="JSON_BUILD_ARRAY", **extra_context
+    )
+
+
+# MySQL SQL that SingleStore accepts unchanged.
+SAME_AS_MYSQL = (
+    functions.Now,  # CURRENT_TIMESTAMP(6)
+    functions.Random,  # RAND()
+    functions.Length,  # CHAR_LENGTH()
+    functions.Ord,  # ORD()
+    text.ConcatPair,  # CONCAT_WS('', ...) skips NULLs
+    text.MySQLSHA2Mixin,  # SHA2(x, n)
+    mixins.FixDurationInputMixin,  # Avg and Sum over BIGINT microseconds
+)
+OWN_SQL = {
+    comparison.Cast: cast,
+    comparison.Collate: collate,
+    functions.Chr: chr_,
+    functions.JSONObject: json_object,
+    functions.JSONArray: json_array,
+    json.KeyTransform: key_transform,
+    json.KeyTextTransform: key_text_transform,
+    json.HasKeyLookup: has_key,
+    json.JSONExact: json_exact,
+    json.KeyTransformLt: key_numeric_comparison,
+    json.KeyTransformLte: key_numeric_comparison,
+    json.KeyTransformGt: key_numeric_comparison,
+    json.KeyTransformGte: key_numeric_comparison,
+}
+
+
+def register():
+    """Attach as_singlestore to every expression above (idempotent)."""
+    for klass in SAME_AS_MYSQL:
+        klass.as_singlestore = klass.as_mysql
+    for klass, method in OWN_SQL.items():
+        klass.as_singlestore = method

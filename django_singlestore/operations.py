@@ -1,0 +1,127 @@
+"""SQL that SingleStore accepts, as deltas from Django's MySQL operations.
+
+Time zones: SingleStore has no tz-aware datetime type and its session
+time_zone cannot be changed, so with USE_TZ = True values are stored as UTC
+(the connection's time zone is UTC) and converted in Python. Extracting or
+truncating in another zone uses CONVERT_TZ, which needs the server's time
+zone tables for named zones: without them (``has_zoneinfo_database`` is
+False) CONVERT_TZ returns NULL for a named zone, so such annotations and
+filters yield NULL / no rows. Fixed offsets such as "+05:30" always work.
+"""
+
+from django.db.backends.mysql.operations import (
+    DatabaseOperations as MySQLDatabaseOperations,
+)
+from django.db.models.constants import OnConflict
+
+BIGINT_RANGE = MySQLDatabaseOperations.integer_field_ranges["BigAutoField"]
+# DATE_TRUNC units; the unit is inlined from this fixed set.
+TRUNC_UNITS = ("year", "quarter", "month", "week", "day", "hour", "minute", "second")
+CASE_INSENSITIVE = ("iexact", "icontains", "istartswith", "iendswith")
+JSON_TEXT_LOOKUPS = (
+    "iexact",
+    "contains",
+    "icontains",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "regex",
+    "iregex",
+)
+
+
+class DatabaseOperations(MySQLDatabaseOperations):
+    compiler_module = "django_singlestore.compiler"
+
+    # Auto-increment columns are BIGINT on SingleStore (see schema.py).
+    integer_field_ranges = {
+        **MySQLDatabaseOperations.integer_field_ranges,
+        "AutoField": BIGINT_RANGE,
+        "SmallAutoField": BIGINT_RANGE,
+    }
+    # Targets of the ":>" cast, which takes any column type.
+    cast_data_types = {
+        "AutoField": "BIGINT",
+        "BigAutoField": "BIGINT",
+        "SmallAutoField": "BIGINT",
+        "CharField": "VARCHAR(%(max_length)s)",
+        "DecimalField": "DECIMAL(%(max_digits)s, %(decimal_places)s)",
+        "TextField": "LONGTEXT",
+        "IntegerField": "INT",
+        "BigIntegerField": "BIGINT",
+        "SmallIntegerField": "SMALLINT",
+        "PositiveBigIntegerField": "BIGINT UNSIGNED",
+        "PositiveIntegerField": "INT UNSIGNED",
+        "PositiveSmallIntegerField": "SMALLINT UNSIGNED",
+        "DurationField": "BIGINT",
+        "FloatField": "DOUBLE",
+        "BooleanField": "BOOL",
+        "JSONField": "JSON",
+    }
+    cast_char_field_without_max_length = "LONGTEXT"
+
+    def date_extract_sql(self, lookup_type, sql, params):
+        if lookup_type == "iso_year":
+            # No YEARWEEK(): the ISO year is the year of the week's Thursday.
+            return (
+                f"YEAR(DATE_ADD({sql}, INTERVAL 3 - WEEKDAY({sql}) DAY))",
+                (*params, *params),
+            )
+        return super().date_extract_sql(lookup_type, sql, params)
+
+    def _date_trunc(self, lookup_type, sql):
+        if lookup_type not in TRUNC_UNITS:
+            raise ValueError(f"Invalid truncation unit: {lookup_type!r}")
+        return f"DATE_TRUNC('{lookup_type}', {sql})"
+
+    def date_trunc_sql(self, lookup_type, sql, params, tzname=None):
+        sql, params = self._convert_sql_to_tz(sql, params, tzname)
+        return f"DATE({self._date_trunc(lookup_type, sql)})", params
+
+    def datetime_trunc_sql(self, lookup_type, sql, params, tzname):
+        sql, params = self._convert_sql_to_tz(sql, params, tzname)
+        return self._date_trunc(lookup_type, sql), params
+
+    def regex_lookup(self, lookup_type):
+        option = "c" if lookup_type == "regex" else "i"
+        return f"REGEXP_INSTR(%s, %s, 1, 1, 0, '{option}') > 0"
+
+    def lookup_cast(self, lookup_type, internal_type=None):
+        lookup = "%s"
+        if internal_type == "JSONField" and lookup_type in JSON_TEXT_LOOKUPS:
+            lookup = "(%s :> LONGTEXT)"
+        if lookup_type in CASE_INSENSITIVE:
+            lookup = f"LOWER({lookup})"
+        return lookup
+
+    def on_conflict_suffix_sql(self, fields, on_conflict, update_fields, unique_fields):
+        if on_conflict != OnConflict.UPDATE:
+            return super().on_conflict_suffix_sql(
+                fields, on_conflict, update_fields, unique_fields
+            )
+        return "ON DUPLICATE KEY UPDATE " + ", ".join(
+            f"{name} = VALUES({name})" for name in map(self.quote_name, update_fields)
+        )
+
+    def explain_query_prefix(self, format=None, **options):
+        # EXPLAIN [JSON]: no ANALYZE (SingleStore profiles with PROFILE) and
+        # no FORMAT= clause. The base class rejects unknown formats/options.
+        if format and format.upper() == "TEXT":
+            format = None
+        prefix = super(MySQLDatabaseOperations, self).explain_query_prefix(
+            format, **options
+        )
+        return f"{prefix} {format.upper()}" if format else prefix
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        # Foreign keys are not enforced, so no FOREIGN_KEY_CHECKS toggling.
+        keyword = "TRUNCATE" if reset_sequences else "DELETE FROM"
+        return [
+            f"{style.SQL_KEYWORD(keyword)} {style.SQL_FIELD(self.quote_name(t))};"
+            for t in tables
+        ]
+
+    def sequence_reset_by_name_sql(self, style, sequences):
+        # ALTER TABLE ... AUTO_INCREMENT = n is refused on sharded tables.
+        return []

@@ -1,0 +1,158 @@
+"""Turn a DATABASES entry into keyword arguments for the singlestoredb driver.
+
+The runtime connection (base.py) and ``dbshell`` (client.py) both read the
+result of :func:`connection_settings`, so they always agree on where they go.
+"""
+
+import inspect
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from singlestoredb.mysql.connection import Connection as ProtocolConnection
+
+URL_SCHEMES = ("singlestoredb", "mysql")
+ISOLATION_LEVELS = ("read committed",)
+SSL_KEYS = {
+    "ca": "ssl_ca",
+    "cert": "ssl_cert",
+    "key": "ssl_key",
+    "cipher": "ssl_cipher",
+    "check_hostname": "ssl_verify_identity",
+    "verify_cert": "ssl_verify_cert",
+    "verify_identity": "ssl_verify_identity",
+}
+# Keys the backend sets itself; a user value would break Django's contract
+# with the driver (row counts, parameter style, JSON and TIME decoding).
+RESERVED_KEYS = (
+    "client_found_rows",
+    "conv",
+    "cursorclass",
+    "interpolate_query_with_empty_args",
+    "parse_json",
+    "results_type",
+)
+# Given by the HOST/PORT/NAME/USER/PASSWORD settings, not by OPTIONS.
+SETTINGS_KEYS = ("host", "port", "database", "db", "user", "password", "passwd")
+
+
+def driver_keys():
+    """Keyword arguments the driver's MySQL-protocol connection accepts."""
+    return frozenset(inspect.signature(ProtocolConnection.__init__).parameters) - {
+        "self"
+    }
+
+
+def parse_host_url(url):
+    """Split a ``singlestoredb://`` or ``mysql://`` URL given as HOST."""
+    parts = urlsplit(url)
+    if parts.scheme not in URL_SCHEMES:
+        raise ImproperlyConfigured(
+            "DATABASES HOST {!r} uses the scheme {!r}; django_singlestore accepts "
+            "{} URLs (the MySQL protocol, which Django's transactions need). "
+            "Use for example singlestoredb://user:password@host:3306/dbname.".format(
+                url, parts.scheme, " or ".join(f"{s}://" for s in URL_SCHEMES)
+            )
+        )
+    found = {}
+    if parts.hostname:
+        found["host"] = parts.hostname
+    if parts.port:
+        found["port"] = parts.port
+    if parts.username:
+        found["user"] = unquote(parts.username)
+    if parts.password:
+        found["password"] = unquote(parts.password)
+    database = parts.path.lstrip("/")
+    if database:
+        found["database"] = unquote(database)
+    for key, value in parse_qsl(parts.query):
+        found.setdefault("query", {})[key] = value
+    return found
+
+
+def _ssl_arguments(ssl):
+    if not isinstance(ssl, dict):
+        raise ImproperlyConfigured(
+            "DATABASES OPTIONS['ssl'] must be a dict with keys among {}, "
+            "got {!r}.".format(", ".join(sorted(SSL_KEYS)), ssl)
+        )
+    unknown = sorted(set(ssl) - set(SSL_KEYS))
+    if unknown:
+        raise ImproperlyConfigured(
+            "DATABASES OPTIONS['ssl'] has unknown key(s) {}; allowed keys: {}.".format(
+                ", ".join(repr(k) for k in unknown), ", ".join(sorted(SSL_KEYS))
+            )
+        )
+    return {SSL_KEYS[key]: value for key, value in ssl.items()}
+
+
+def _isolation_level(options):
+    level = options.pop("isolation_level", "read committed")
+    if level is None:
+        return None
+    if not isinstance(level, str) or level.lower() not in ISOLATION_LEVELS:
+        raise ImproperlyConfigured(
+            f"DATABASES OPTIONS['isolation_level'] = {level!r} is not supported: "
+            "SingleStore runs every transaction at READ COMMITTED. Use "
+            "'read committed' or None (do not set it)."
+        )
+    return level.lower()
+
+
+def _driver_options(options):
+    accepted = driver_keys()
+    for key in options:
+        if key in SETTINGS_KEYS:
+            raise ImproperlyConfigured(
+                f"DATABASES OPTIONS[{key!r}] is not allowed: set it with the HOST, "
+                "PORT, NAME, USER or PASSWORD setting instead."
+            )
+        if key in RESERVED_KEYS:
+            raise ImproperlyConfigured(
+                f"DATABASES OPTIONS[{key!r}] is set by django_singlestore and cannot "
+                "be changed: Django relies on its value."
+            )
+        if key not in accepted:
+            raise ImproperlyConfigured(
+                "DATABASES OPTIONS[{!r}] is not a singlestoredb connection "
+                "argument. Allowed keys: isolation_level, ssl, {}.".format(
+                    key, ", ".join(sorted(accepted - set(RESERVED_KEYS)))
+                )
+            )
+    return options
+
+
+def connection_settings(settings_dict):
+    """Return (driver keyword arguments, isolation level).
+
+    ``init_command``, ``charset`` and the other MySQL-backend options are
+    driver arguments of the same name and pass through.
+
+    Explicit USER/PASSWORD/PORT/NAME settings win over the parts of a URL
+    given as HOST.
+    """
+    kwargs = {"charset": "utf8mb4"}
+    host = settings_dict.get("HOST") or ""
+    if "://" in host:
+        url = parse_host_url(host)
+        kwargs.update(url.pop("query", {}))
+        kwargs.update(url)
+    elif host.startswith("/"):
+        kwargs["unix_socket"] = host
+    elif host:
+        kwargs["host"] = host
+    for setting, key in (
+        ("USER", "user"),
+        ("PASSWORD", "password"),
+        ("NAME", "database"),
+        ("PORT", "port"),
+    ):
+        if settings_dict.get(setting):
+            kwargs[key] = settings_dict[setting]
+    if "port" in kwargs:
+        kwargs["port"] = int(kwargs["port"])
+    options = dict(settings_dict.get("OPTIONS") or {})
+    isolation_level = _isolation_level(options)
+    kwargs.update(_ssl_arguments(options.pop("ssl")) if "ssl" in options else {})
+    kwargs.update(_driver_options(options))
+    return kwargs, isolation_level

@@ -1,0 +1,340 @@
+"""DDL for SingleStore: MySQL's schema editor, with tables built from TablePlan.
+
+- CREATE TABLE emits exactly :func:`django_singlestore.tables.plan_for`: the
+  table kind, PRIMARY KEY, UNIQUE KEY [UNENFORCED RELY], SHARD KEY and SORT
+  KEY, and every plain index inline (a columnstore table takes keys best at
+  creation). A plan with an impossible unique set is refused before any SQL
+  runs, with the system check's id and text.
+- No FOREIGN KEY constraints (SingleStore never enforces them); foreign-key
+  columns get a plain index.
+- Auto-increment values on sharded tables are not limited to 32 bits, so
+  AutoField and SmallAutoField columns, and every foreign-key column that
+  points at one, are BIGINT. DEFAULT_AUTO_FIELD can stay AutoField.
+- Columnstore tables cannot change a column's type or make it NOT NULL in
+  place; the editor rebuilds the column (add, copy, drop, rename) when no key
+  uses it and refuses with NotSupportedError otherwise.
+- Columns are renamed with CHANGE, defaults are changed with MODIFY (there is
+  no ALTER COLUMN ... SET/DROP DEFAULT), tables are renamed with
+  ALTER TABLE ... RENAME TO.
+"""
+
+import copy
+import re
+
+from django.core import checks
+from django.core.exceptions import FieldError
+from django.db import NotSupportedError
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.backends.mysql.schema import (
+    DatabaseSchemaEditor as MySQLDatabaseSchemaEditor,
+)
+from django.db.models import BigAutoField
+from django.db.models.fields import AutoFieldMixin
+
+from . import tables
+
+NARROW_INTEGER = re.compile(r"^(integer|int|smallint)\b", re.IGNORECASE)
+
+
+def is_narrow_auto(field):
+    """Whether ``field`` is, or points at, an AutoField or SmallAutoField."""
+    while field.is_relation:
+        try:
+            field = field.target_field
+        except FieldError:
+            # A relation over several columns has no single target.
+            return False
+    return isinstance(field, AutoFieldMixin) and not isinstance(field, BigAutoField)
+
+
+def widen(field, db_type):
+    """The column type SingleStore gets for ``field`` (see module docstring)."""
+    if db_type and is_narrow_auto(field):
+        return NARROW_INTEGER.sub("bigint", db_type, count=1)
+    return db_type
+
+
+class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
+    sql_create_table = "CREATE %(keyword)s %(table)s (%(definition)s)"
+    sql_rename_table = "ALTER TABLE %(old_table)s RENAME TO %(new_table)s"
+    sql_rename_column = "ALTER TABLE %(table)s CHANGE %(old_column)s %(new_column)s"
+    sql_create_column_inline_fk = None
+
+    _plan_columns = False
+
+    # Column types
+
+    def _iter_column_sql(
+        self, column_db_type, params, model, field, field_db_params, include_default
+    ):
+        for part in super()._iter_column_sql(
+            widen(field, column_db_type),
+            params,
+            model,
+            field,
+            field_db_params,
+            include_default,
+        ):
+            # Inside CREATE TABLE the plan declares the keys.
+            if self._plan_columns and part in ("PRIMARY KEY", "UNIQUE"):
+                continue
+            yield part
+
+    def _alter_field(
+        self,
+        model,
+        old_field,
+        new_field,
+        old_type,
+        new_type,
+        old_db_params,
+        new_db_params,
+        strict=False,
+    ):
+        old_type, new_type = widen(old_field, old_type), widen(new_field, new_type)
+        old_db_params = {**old_db_params, "type": old_type}
+        new_db_params = {**new_db_params, "type": new_type}
+        if self._needs_rebuild(model, old_field, new_field, old_type, new_type):
+            self._rebuild_column(model, old_field, new_field, new_type)
+            old_field = copy.copy(old_field)
+            old_field.null = new_field.null
+            old_type = new_type
+            old_db_params = new_db_params
+        super()._alter_field(
+            model,
+            old_field,
+            new_field,
+            old_type,
+            new_type,
+            old_db_params,
+            new_db_params,
+            strict,
+        )
+
+    # Defaults: literals only, on every column type (SingleStore 8.1.12+).
+
+    @property
+    def _supports_limited_data_type_defaults(self):
+        return True
+
+    def _column_default_sql(self, field):
+        return BaseDatabaseSchemaEditor._column_default_sql(self, field)
+
+    def _modify_sql(self, field, default_sql=None, params=()):
+        """MODIFY restates the whole column: type, default and nullability."""
+        parts = [self.quote_name(field.column), self._column_type(field)]
+        if default_sql is not None:
+            parts.append("DEFAULT " + default_sql)
+        parts.append("NULL" if field.null else "NOT NULL")
+        return "MODIFY " + " ".join(parts), list(params)
+
+    def _column_type(self, field):
+        return widen(field, field.db_parameters(connection=self.connection)["type"])
+
+    def _alter_column_default_sql(self, model, old_field, new_field, drop=False):
+        # No ALTER COLUMN ... SET/DROP DEFAULT in SingleStore.
+        if drop:
+            return self._modify_sql(new_field)
+        default = self.effective_default(new_field)
+        return self._modify_sql(new_field, "%s", [default])
+
+    def _alter_column_database_default_sql(
+        self, model, old_field, new_field, drop=False
+    ):
+        if drop:
+            return self._modify_sql(new_field)
+        return self._modify_sql(new_field, *self.db_default_sql(new_field))
+
+    def _alter_column_null_sql(self, model, old_field, new_field):
+        if new_field.has_db_default():
+            default_sql, params = self.db_default_sql(new_field)
+            return self._modify_sql(new_field, default_sql, params)
+        return self._modify_sql(new_field)
+
+    # CREATE TABLE from the plan
+
+    def table_sql(self, model):
+        plan = tables.plan_for(model)
+        self._refuse_impossible(model, plan)
+        quote = self.quote_name
+        definitions, params = [], []
+        self._plan_columns = True
+        try:
+            for field in model._meta.local_fields:
+                definition, extra_params = self.column_sql(model, field)
+                if definition is None:
+                    continue
+                suffix = field.db_type_suffix(connection=self.connection)
+                if suffix:
+                    definition += " " + suffix
+                definitions.append(f"{quote(field.column)} {definition}")
+                params.extend(extra_params)
+        finally:
+            self._plan_columns = False
+        definitions.extend(self._plan_keys(model, plan))
+        definitions.extend(self._inline_indexes(model, plan))
+        if plan.shard_key is not None:
+            definitions.append(f"SHARD KEY ({self._column_list(plan.shard_key)})")
+        if plan.sort_key is not None:
+            definitions.append(
+                "SORT KEY ({})".format(
+                    ", ".join(
+                        quote(column) + (" DESC" if descending else "")
+                        for column, descending in plan.sort_key
+                    )
+                )
+            )
+        sql = self.sql_create_table % {
+            "keyword": plan.create_table_keyword(),
+            "table": quote(model._meta.db_table),
+            "definition": ", ".join(definitions),
+        }
+        if model._meta.db_table_comment:
+            sql += f" COMMENT = {self.quote_value(model._meta.db_table_comment)}"
+        return sql, params
+
+    def _column_list(self, columns):
+        return ", ".join(self.quote_name(column) for column in columns)
+
+    def _refuse_impossible(self, model, plan):
+        if all(key.enforcement != tables.IMPOSSIBLE for key in plan.uniques):
+            return
+        errors = [
+            f"{issue.id}: {issue.msg} {issue.hint}"
+            for issue in checks_for(model)
+            if issue.level >= checks.ERROR
+        ]
+        raise NotSupportedError(
+            "SingleStore cannot create the table {}. {}".format(
+                model._meta.db_table, " ".join(errors)
+            )
+        )
+
+    def _plan_keys(self, model, plan):
+        table = model._meta.db_table
+        if plan.primary_key:
+            yield f"PRIMARY KEY ({self._column_list(plan.primary_key)})"
+        for column in plan.demoted_columns:
+            name = self._create_index_name(table, [column], suffix="_key")
+            yield f"KEY {self.quote_name(name)} ({self.quote_name(column)})"
+        for key in plan.uniques:
+            name = key.name or self._create_index_name(
+                table, list(key.columns), suffix="_uniq"
+            )
+            sql = (
+                f"UNIQUE KEY {self.quote_name(name)} ({self._column_list(key.columns)})"
+            )
+            if key.enforcement == tables.UNENFORCED:
+                sql += " UNENFORCED RELY"
+            yield sql
+
+    def _inlinable(self, index):
+        return not (
+            index.contains_expressions
+            or index.condition is not None
+            or index.include
+            or index.opclasses
+        )
+
+    def _inline_indexes(self, model, plan):
+        """KEY clauses for db_index/foreign-key columns and Meta.indexes."""
+        table = model._meta.db_table
+        declared = {frozenset(plan.primary_key)} | {
+            frozenset(key.columns) for key in (*plan.uniques, *plan.covered)
+        }
+        declared |= {frozenset([column]) for column in plan.demoted_columns}
+        for field in model._meta.local_fields:
+            if not self._field_should_be_indexed(model, field):
+                continue
+            if frozenset([field.column]) in declared:
+                continue
+            declared.add(frozenset([field.column]))
+            name = self._create_index_name(table, [field.column])
+            yield f"KEY {self.quote_name(name)} ({self.quote_name(field.column)})"
+        for index in model._meta.indexes:
+            if not self._inlinable(index):
+                continue
+            columns = [
+                model._meta.get_field(name).column for name, _ in index.fields_orders
+            ]
+            yield f"KEY {self.quote_name(index.name)} ({self._column_list(columns)})"
+
+    def _model_indexes_sql(self, model):
+        # Indexes CREATE TABLE could not hold inline (see _inline_indexes).
+        return [
+            index.create_sql(model, self)
+            for index in model._meta.indexes
+            if not self._inlinable(index)
+        ]
+
+    def _field_should_be_indexed(self, model, field):
+        # Every foreign-key column gets an index: there is no FK constraint to
+        # bring one along. TEXT/BLOB/JSON columns take no plain index.
+        return BaseDatabaseSchemaEditor._field_should_be_indexed(
+            self, model, field
+        ) and not self._is_limited_data_type(field)
+
+    # Columnstore column rebuild
+
+    def _needs_rebuild(self, model, old_field, new_field, old_type, new_type):
+        if old_field.column is None or new_field.column is None:
+            return False
+        if not tables.plan_for(model).columnstore:
+            return False
+        type_change = old_type != new_type
+        null_to_not_null = old_field.null and not new_field.null
+        return type_change or null_to_not_null
+
+    def _rebuild_column(self, model, old_field, new_field, new_type):
+        """Change a columnstore column by copying it into a new column.
+
+        SingleStore refuses MODIFY of a column's type, and NULL -> NOT NULL, on
+        columnstore tables; adding a column, copying the values and renaming
+        it keeps the data. The column moves to the end of the table.
+        """
+        table = model._meta.db_table
+        column = old_field.column
+        with self.connection.cursor() as cursor:
+            constraints = self.connection.introspection.get_constraints(cursor, table)
+        keys = sorted(
+            name for name, info in constraints.items() if column in info["columns"]
+        )
+        if keys:
+            raise NotSupportedError(
+                "SingleStore cannot change column {}.{} ({} -> {}) on a "
+                "columnstore table, and the column is part of the key(s) {}, so "
+                "it cannot be rebuilt either. Remove the key(s) in an earlier "
+                "migration, or store the model as a rowstore table.".format(
+                    table,
+                    column,
+                    old_field.db_type(self.connection),
+                    new_type,
+                    ", ".join(keys),
+                )
+            )
+        quote = self.quote_name
+        temporary = self._create_index_name(table, [column], suffix="_new")
+        definition, params = self.column_sql(model, new_field, include_default=True)
+        self.execute(
+            f"ALTER TABLE {quote(table)} ADD COLUMN {quote(temporary)} {definition}",
+            params or None,
+        )
+        cast_type = new_field.cast_db_type(self.connection)
+        copy_sql = f"{quote(temporary)} = {quote(column)} :> {cast_type}"
+        self.execute(f"UPDATE {quote(table)} SET {copy_sql}")
+        self.execute(f"ALTER TABLE {quote(table)} DROP COLUMN {quote(column)}")
+        self.execute(
+            self.sql_rename_column
+            % {
+                "table": quote(table),
+                "old_column": quote(temporary),
+                "new_column": quote(column),
+            }
+        )
+
+
+def checks_for(model):
+    """The system check messages of ``model``'s table plan."""
+    from .checks import check_model
+
+    return check_model(model)
