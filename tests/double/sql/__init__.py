@@ -21,55 +21,15 @@ Contract with the proxy (tests/double/proxy.py); both sides keep to it:
 proxy (autocommit on, no database selected) for catalog reads and writes.
 `options` is a dict: memsql_version (str), default_table_type ("columnstore"
 or "rowstore").
+
+Modules: tokens (tokenizer and parenthesis tree), translate (expressions),
+ddl and tables (CREATE/ALTER parsing, rules, catalog updates), rules (DML
+and session refusals), introspect (SHOW and information_schema), catalog,
+routines (MariaDB stored functions), errors (every errno and message).
 """
 
-import re
-from dataclasses import dataclass
-from typing import Callable
+from .engine import Engine
+from .outcomes import Fail, Forward, Ok
+from .session import Session
 
-
-@dataclass
-class Forward:
-    sql: str
-    on_done: Callable | None = None
-
-
-@dataclass
-class Fail:
-    errno: int
-    sqlstate: str
-    message: str
-
-
-@dataclass
-class Ok:
-    affected_rows: int = 0
-
-
-class Session:
-    _never = re.compile(r"(?!x)x")
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.database = None
-
-    def wants(self, sql):
-        return bool(self._never.search(sql))
-
-    def handle(self, sql):
-        return Forward(sql)
-
-    def close(self):
-        pass
-
-
-class Engine:
-    def __init__(self, side_factory, options):
-        self.side_factory = side_factory
-        self.options = dict(options)
-
-    def install(self):
-        pass
-
-    def session(self):
-        return Session(self)
+__all__ = ["Engine", "Fail", "Forward", "Ok", "Session"]

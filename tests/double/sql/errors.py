@@ -1,0 +1,190 @@
+"""Every error the double raises in SingleStore's name, in one table.
+
+Each entry: errno, sqlstate, message template, source, and whether the errno
+is inferred. Sources use the abbreviations of singlestore-facts.md (`D/` is
+https://docs.singlestore.com/, `UP` the upstream django-singlestore notes
+measured on 8.9, `EF` the SingleStore EF Core provider's tests). Where no
+source gives the errno, the "Feature '...' is not supported" family and the
+other SingleStore-only messages use 1706 (the errno seen for that family),
+parse errors use 1064 and unknown functions 1305, as MySQL does; those rows
+say `inferred=True` and KNOWN_GAPS.md lists them.
+"""
+
+from dataclasses import dataclass
+
+from .outcomes import Fail
+
+
+@dataclass(frozen=True)
+class Spec:
+    errno: int
+    sqlstate: str
+    template: str
+    source: str
+    inferred: bool
+
+
+def _feature(name, source, distributed=False):
+    suffix = " Distributed" if distributed else ""
+    return Spec(
+        1706,
+        "HY000",
+        f"Feature '{name}' is not supported by SingleStore{suffix}.",
+        source,
+        False,
+    )
+
+
+def _other(template, source):
+    return Spec(1706, "HY000", template, source, True)
+
+
+SYNTAX = "You have an error in your SQL syntax; check the manual that corresponds to "
+SYNTAX += "your SingleStore server version for the right syntax to use near '{near}'"
+SYNTAX += " at line {line}"
+
+ERRORS = {
+    "syntax": Spec(
+        1064, "42000", SYNTAX, "MySQL parse error shape; EF (RENAME INDEX)", True
+    ),
+    "no_function": Spec(
+        1305,
+        "42000",
+        "FUNCTION {db}.{name} does not exist",
+        "MySQL errno for an unknown function; D/cloud/reference/sql-reference/json-functions/",
+        True,
+    ),
+    "unique_shard": _other(
+        "The unique key named: '{name}' cannot be created because unique keys must "
+        "contain all columns of the shard key",
+        "UP features.py; D/db/v9.1/reference/troubleshooting-reference/query-errors/"
+        "why-do-i-get-errors-about-unique-keys",
+    ),
+    "reference_no_pk": _feature(
+        "Reference Table without a Primary Key",
+        "UP features.py; D/db/v9.1/introduction/distributed-architecture/"
+        "distributed-sql-surface-area",
+        distributed=True,
+    ),
+    "multi_unique_columnstore": _feature(
+        "multiple UNIQUE indexes with at least one index containing multiple columns "
+        "on columnstore table",
+        "UP features.py (8.9)",
+    ),
+    "same_columns_hash": _feature(
+        "Multiple HASH indices on the same columns",
+        "UP features.py; sequelize issue report",
+    ),
+    "modify_type": _other(
+        "ALTER TABLE which modifies type of column '{col}' is not supported on a "
+        "columnstore table",
+        "UP features.py",
+    ),
+    "null_to_not_null": _other(
+        "ALTER TABLE which modifies column '{col}' from NULL to NOT NULL is not "
+        "supported on a columnstore table.",
+        "UP features.py",
+    ),
+    "add_unique_index": _other(
+        "ALTER TABLE which adds unique/primary/foreign index '{name}' is not supported "
+        "on a columnstore table",
+        "UP features.py; D/cloud/create-a-database/specifying-unenforced-unique-constraints/",
+    ),
+    "auto_increment_change": _other(
+        "ALTER TABLE which modifies column '{col}' by adding or dropping AUTO_INCREMENT "
+        "is not supported on a columnstore table",
+        "UP features.py",
+    ),
+    "change_primary": _other(
+        "ALTER TABLE which changes index `PRIMARY` is not supported on a columnstore "
+        "table.",
+        "UP features.py",
+    ),
+    "drop_shard_index": _other(
+        "ALTER TABLE which drops shard index '{name}' on sharded table is not supported "
+        "on a columnstore table.",
+        "UP features.py",
+    ),
+    "primary_after_create": _other(
+        "A primary key cannot be added to a table after creation",
+        "UP features.py",
+    ),
+    "drop_primary": _feature("DROP PRIMARY KEY", "EF tests"),
+    "change_type": Spec(
+        1706,
+        "HY000",
+        "Feature 'ALTER TABLE CHANGE to modify column type' is not supported by "
+        "SingleStore. Use MODIFY to change a column's type.",
+        "singlestoredb-laravel-driver issue #63; dbeaver issue 39184",
+        False,
+    ),
+    "auto_increment_sharded": _feature(
+        "ALTER TABLE...AUTO_INCREMENT=X for sharded tables",
+        "UP features.py",
+        distributed=True,
+    ),
+    "two_fulltext": _feature("more than one FULLTEXT KEY", "EF tests"),
+    "fulltext_rowstore": _feature(
+        "FULLTEXT index on a rowstore table",
+        "D/cloud/reference/sql-reference/full-text-search-functions/match/ "
+        "(columnstore only; message inferred)",
+    ),
+    "vector_rowstore": _feature(
+        "VECTOR index on a rowstore table",
+        "D/db/v8.9/reference/sql-reference/vector-functions/vector-indexing "
+        "(columnstore only; message inferred)",
+    ),
+    "savepoint": _feature("SAVEPOINT", "EF tests; UP uses_savepoints=False"),
+    "isolation": _feature(
+        "{level} isolation level",
+        "D/db/v9.1/introduction/faqs/durability (READ COMMITTED only; message inferred)",
+    ),
+    "update_delete_order_by": _feature(
+        "{verb} with ORDER BY",
+        "singlestoredb-laravel-driver README (ORDER BY in UPDATE/DELETE; message "
+        "inferred)",
+    ),
+    "update_limit": _feature(
+        "UPDATE...LIMIT must be constrained to a single partition",
+        "EF tests; D/db/v9.1/introduction/distributed-architecture/"
+        "distributed-sql-surface-area",
+    ),
+    "update_shard_key": _feature(
+        "Updating the shard key column '{col}'",
+        "D/db/v9.1/introduction/distributed-architecture/distributed-sql-surface-area "
+        "(message inferred)",
+    ),
+    "limit_in_subquery": _feature(
+        "LIMIT within an IN subquery",
+        "EF tests; singlestore-facts §5 (message inferred)",
+    ),
+    "for_update_columnstore": _feature(
+        "FOR UPDATE with subselect or join involving a columnstore table",
+        "UP features.py",
+    ),
+    "check_constraint": _feature("Check constraints", "EF tests"),
+    "foreign_key": _feature("FOREIGN KEY", "EF tests", distributed=True),
+    "insert_ignore_odku": _feature(
+        "INSERT IGNORE ... ON DUPLICATE KEY UPDATE",
+        "D/cloud/reference/sql-reference/data-manipulation-language-dml/insert/",
+    ),
+    "sha224": _feature(
+        "SHA2 with 224 bits", "UP features.py (SHA224; message inferred)"
+    ),
+    "fulltext_match": _other(
+        "MATCH (TABLE {table}) AGAINST requires a FULLTEXT USING VERSION 2 index on "
+        "table '{table}'",
+        "D/cloud/developer-resources/functional-extensions/working-with-full-text-search",
+    ),
+}
+
+
+def fail(key, **params):
+    spec = ERRORS[key]
+    return Fail(spec.errno, spec.sqlstate, spec.template.format(**params))
+
+
+def syntax_error(sql, near):
+    """A 1064 pointing at the text from `near` (an offset into `sql`)."""
+    line = sql.count("\n", 0, near) + 1
+    return fail("syntax", near=sql[near : near + 80], line=line)

@@ -1,0 +1,366 @@
+"""SingleStore-shaped introspection served from MariaDB plus the catalog.
+
+SHOW CREATE TABLE and SHOW INDEX are answered by forwarding a SELECT of
+literals built from MariaDB's own answer; information_schema.TABLES and
+STATISTICS references become derived tables joined to the catalog;
+MATCH (TABLE t) AGAINST and BM25 use the table's FULLTEXT columns.
+"""
+
+import re
+
+from . import errors
+from .catalog import SCHEMA
+from .ddl import is_name, qualified_name
+from .outcomes import Forward
+from .tables import table_meta
+from .tokens import Group, Tok, quote_ident, quote_string, significant, split_commas
+from .translate import Raw, Refuse
+
+S = SCHEMA
+
+
+def _literal(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return quote_string(str(value))
+
+
+def _select_rows(columns, rows):
+    """A SELECT of literal rows with these column names (no rows: WHERE 0)."""
+    if not rows:
+        cols = ", ".join(f"NULL AS {quote_ident(c)}" for c in columns)
+        return f"SELECT {cols} FROM DUAL WHERE 0"
+    selects = []
+    for row in rows:
+        cols = ", ".join(
+            f"{_literal(v)} AS {quote_ident(c)}" for c, v in zip(columns, row)
+        )
+        selects.append("SELECT " + cols)
+    return " UNION ALL ".join(selects)
+
+
+def show(session, sql, items, sig):
+    words = [t.upper if t.kind == "word" else "" for t in sig] + ["", ""]
+    if words[1] == "CREATE" and words[2] == "TABLE":
+        return _show_create(session, sig, 3)
+    if words[1] in ("INDEX", "INDEXES", "KEYS") and words[2] in ("FROM", "IN"):
+        return _show_index(session, sig, words)
+    if words[1] == "EXTENDED" and words[2] in ("INDEX", "INDEXES", "KEYS"):
+        return _show_index(session, sig[1:], words[1:])
+    return Forward(sql)
+
+
+def _target(session, sig, at):
+    db, table, nxt = qualified_name(sig, at)
+    return db or session.database, table, nxt
+
+
+def _show_create(session, sig, at):
+    db, table, _ = _target(session, sig, at)
+    engine = session.engine
+    if db is None:
+        return Forward(f"SHOW CREATE TABLE {quote_ident(table)}")
+    target = f"{quote_ident(db)}.{quote_ident(table)}"
+    try:
+        result = engine.catalog.query(f"SHOW CREATE TABLE {target}")
+    except Exception:
+        return Forward(f"SHOW CREATE TABLE {target}")
+    name, text = result[0][0], result[0][1]
+    if not text.startswith("CREATE TABLE") and not text.startswith("CREATE TEMPORARY"):
+        return Forward(f"SHOW CREATE TABLE {target}")
+    meta = table_meta(engine, db, table)
+    return Forward(
+        _select_rows(["Table", "Create Table"], [(name, singlestore_ddl(text, meta))])
+    )
+
+
+def singlestore_ddl(text, meta):
+    """MariaDB's CREATE TABLE text reshaped as SingleStore prints it."""
+    kind = ("ROWSTORE " if not meta.columnstore else "") + (
+        "REFERENCE " if meta.reference else ""
+    )
+    text = text.replace("CREATE TABLE", f"CREATE {kind}TABLE", 1)
+    text = re.sub(
+        r"longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin( [^\n]*?)? ?"
+        r"CHECK \(json_valid\(`[^`]*`\)\)",
+        lambda m: "JSON COLLATE utf8mb4_bin" + (m.group(1) or ""),
+        text,
+    )
+    for column, (dims, elem) in meta.vectors.items():
+        text = re.sub(
+            rf"(\n  {re.escape(quote_ident(column))} )longtext",
+            rf"\1vector({dims}, {elem})",
+            text,
+        )
+    for index in meta.unenforced:
+        pattern = rf"\n  KEY {re.escape(quote_ident(index))} (\([^\n]*?\))(,?)\n"
+        rely = "RELY" if meta.unenforced[index]["rely"] else "NORELY"
+        text = re.sub(
+            pattern,
+            lambda m, i=index, r=rely: (
+                f"\n  UNIQUE KEY {quote_ident(i)} {m.group(1)}"
+                f" UNENFORCED {r}{m.group(2)}\n"
+            ),
+            text,
+        )
+    if meta.fulltext and meta.fulltext.get("version") == 2:
+        text = text.replace("\n  FULLTEXT KEY", "\n  FULLTEXT USING VERSION 2 KEY")
+    extra = []
+    for name, index in meta.vector_indexes.items():
+        options = f" INDEX_OPTIONS {index['options']}" if index["options"] else ""
+        extra.append(
+            f"VECTOR INDEX {quote_ident(name)} ({quote_ident(index['column'])}){options}"
+        )
+    if not meta.reference:
+        cols = ",".join(quote_ident(c) for c in meta.shard_key or [])
+        extra.append(
+            f"SHARD KEY {quote_ident('__SHARDKEY')} ({cols})"
+            if cols
+            else "SHARD KEY ()"
+        )
+    if meta.columnstore:
+        if meta.sort_key:
+            cols = ",".join(
+                quote_ident(c) + (" DESC" if d else "") for c, d in meta.sort_key
+            )
+            extra.append(
+                f"SORT KEY {quote_ident(meta.sort_name or meta.sort_key[0][0])} ({cols})"
+            )
+        else:
+            extra.append(f"SORT KEY {quote_ident('__UNORDERED')} ()")
+    head, sep, tail = text.rpartition("\n)")
+    body = head + "".join(",\n  " + e for e in extra) + sep
+    options = re.sub(r"ENGINE=\w+ ?", "", tail)
+    options = options.replace("DEFAULT CHARSET=", "CHARACTER SET=")
+    prefix = " AUTOSTATS_CARDINALITY_MODE=INCREMENTAL AUTOSTATS_HISTOGRAM_MODE=CREATE"
+    prefix += " AUTOSTATS_SAMPLING=ON SQL_MODE='STRICT_ALL_TABLES'"
+    return body + prefix + options.rstrip()
+
+
+_INDEX_COLUMNS = [
+    "Table",
+    "Non_unique",
+    "Key_name",
+    "Seq_in_index",
+    "Column_name",
+    "Collation",
+    "Cardinality",
+    "Sub_part",
+    "Packed",
+    "Null",
+    "Index_type",
+    "Comment",
+    "Index_comment",
+]
+
+
+def _show_index(session, sig, words):
+    db, table, nxt = _target(session, sig, 3)
+    if nxt + 1 < len(sig) and words[nxt] in ("FROM", "IN"):
+        db = sig[nxt + 1].text.strip("`")
+    engine = session.engine
+    if db is None:
+        return Forward(f"SHOW INDEX FROM {quote_ident(table)}")
+    target = f"{quote_ident(db)}.{quote_ident(table)}"
+    try:
+        rows = engine.catalog.query(f"SHOW INDEX FROM {target}")
+    except Exception:
+        return Forward(f"SHOW INDEX FROM {target}")
+    meta = table_meta(engine, db, table)
+    out = []
+    for row in rows:
+        non_unique = 0 if row[2] in meta.unenforced else row[1]
+        index_type = row[10]
+        if index_type == "BTREE" and meta.columnstore:
+            index_type = "HASH"
+        out.append(
+            (
+                row[0],
+                non_unique,
+                row[2],
+                row[3],
+                row[4],
+                row[5] if not meta.columnstore else None,
+                None,
+                None,
+                None,
+                row[9],
+                index_type,
+                "",
+                "",
+            )
+        )
+    if meta.shard_key is not None and not meta.reference:
+        shard_type = "METADATA_ONLY" if meta.columnstore else "SHARD"
+        for seq, col in enumerate(meta.shard_key, 1):
+            out.append(
+                (
+                    table,
+                    1,
+                    "__SHARDKEY",
+                    seq,
+                    col,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "",
+                    shard_type,
+                    "",
+                    "",
+                )
+            )
+    for seq, (col, desc) in enumerate(meta.sort_key, 1):
+        out.append(
+            (
+                table,
+                1,
+                meta.sort_name or meta.sort_key[0][0],
+                seq,
+                col,
+                "D" if desc else "A",
+                None,
+                None,
+                None,
+                "",
+                "CLUSTERED COLUMNSTORE",
+                "",
+                "",
+            )
+        )
+    return Forward(_select_rows(_INDEX_COLUMNS, out))
+
+
+_TABLES = (
+    "(SELECT t.*, COALESCE(k.storage_type, IF(t.TABLE_TYPE = 'BASE TABLE', {default}, NULL))"
+    " AS STORAGE_TYPE, IF(t.TABLE_TYPE = 'BASE TABLE', COALESCE(k.distributed, 1), NULL)"
+    " AS DISTRIBUTED FROM information_schema.TABLES t LEFT JOIN {s}.table_kinds k"
+    " ON k.db = t.TABLE_SCHEMA AND k.name = t.TABLE_NAME)"
+)
+
+_STAT_COLUMNS = (
+    "TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME, {nu} AS NON_UNIQUE, INDEX_SCHEMA, INDEX_NAME,"
+    " SEQ_IN_INDEX, COLUMN_NAME, COLLATION, CARDINALITY, SUB_PART, PACKED, NULLABLE,"
+    " INDEX_TYPE, COMMENT, INDEX_COMMENT"
+)
+
+_STATISTICS = (
+    "(SELECT "
+    + _STAT_COLUMNS.format(
+        nu="IF(EXISTS(SELECT 1 FROM {s}.key_columns u WHERE u.index_type = 'UNENFORCED'"
+        " AND u.db = s.TABLE_SCHEMA AND u.tbl = s.TABLE_NAME AND u.index_name = s.INDEX_NAME),"
+        " 0, s.NON_UNIQUE)"
+    )
+    + " FROM information_schema.STATISTICS s"
+    " UNION ALL SELECT 'def', db, tbl, non_unique, db, index_name, seq, column_name,"
+    " collation, NULL, NULL, NULL, '', index_type, '', '' FROM {s}.key_columns"
+    " WHERE index_type <> 'UNENFORCED')"
+)
+
+
+def rewrite_information_schema(session, items, ctx):
+    """Swap information_schema.TABLES / STATISTICS for catalog-joined derived tables."""
+    for item in items:
+        if isinstance(item, Group):
+            rewrite_information_schema(session, item.items, ctx)
+    i = 0
+    while i + 2 < len(items):
+        first, dot, name = items[i], items[i + 1], items[i + 2]
+        if (
+            is_name(first)
+            and first.text.strip("`").lower() == "information_schema"
+            and dot.text == "."
+            and is_name(name)
+            and name.text.strip("`").upper() in ("TABLES", "STATISTICS")
+        ):
+            which = name.text.strip("`").upper()
+            default = quote_string(
+                "INMEMORY_ROWSTORE"
+                if session.engine.default_table_type == "rowstore"
+                else "COLUMNSTORE"
+            )
+            template = _TABLES if which == "TABLES" else _STATISTICS
+            derived = template.format(s=S, default=default)
+            alias = "" if _has_alias_after(items, i + 3) else " AS " + which
+            items[i : i + 3] = [Raw(derived + alias)]
+            ctx.changed = True
+        i += 1
+
+
+def _has_alias_after(items, j):
+    rest = significant(items[j : j + 4])
+    if not rest:
+        return False
+    first = rest[0]
+    if first.kind == "word" and first.upper == "AS":
+        return True
+    return first.kind == "ident" or (
+        first.kind == "word" and first.upper not in _NOT_ALIAS
+    )
+
+
+_NOT_ALIAS = {
+    "WHERE",
+    "GROUP",
+    "ORDER",
+    "LIMIT",
+    "JOIN",
+    "LEFT",
+    "RIGHT",
+    "INNER",
+    "CROSS",
+    "NATURAL",
+    "ON",
+    "USING",
+    "UNION",
+    "HAVING",
+    "FOR",
+    "STRAIGHT_JOIN",
+    "WINDOW",
+    "LOCK",
+    "INTO",
+    "OUTER",
+    "FULL",
+}
+
+
+def rewrite_match(session, items, ctx):
+    """MATCH (TABLE t) AGAINST (q) and BM25(t, q) on the FULLTEXT columns."""
+    for item in items:
+        if isinstance(item, Group):
+            rewrite_match(session, item.items, ctx)
+    for i, item in enumerate(items):
+        if item.kind != "word" or i + 1 >= len(items):
+            continue
+        if item.upper == "MATCH" and isinstance(items[i + 1], Group):
+            inner = significant(items[i + 1].items)
+            if len(inner) >= 2 and inner[0].is_word("TABLE"):
+                table = _resolve(session, items, inner[1:])
+                cols = _fulltext_columns(session, table, inner[1].text.strip("`"))
+                items[i + 1] = Raw("(" + cols + ")")
+                ctx.changed = True
+        elif item.upper in ("BM25", "BM25_GLOBAL") and isinstance(items[i + 1], Group):
+            args = [significant(a) for a in split_commas(items[i + 1].items)]
+            if len(args) != 2 or not args[0]:
+                continue
+            table = _resolve(session, items, args[0])
+            cols = _fulltext_columns(session, table, args[0][-1].text.strip("`"))
+            query = "".join(t.text for t in args[1])
+            items[i] = Raw(f"MATCH ({cols}) AGAINST ({query})")
+            items[i + 1] = Tok("ws", "")
+            ctx.changed = True
+
+
+def _resolve(session, items, name_items):
+    db, table, _ = qualified_name(name_items, 0)
+    return db or session.database, table
+
+
+def _fulltext_columns(session, target, label):
+    db, table = target
+    meta = session.engine.catalog.get(db, table) if db else None
+    if meta is None or not meta.fulltext:
+        raise Refuse(errors.fail("fulltext_match", table=label))
+    return ", ".join(quote_ident(c) for c in meta.fulltext["columns"])

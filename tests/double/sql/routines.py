@@ -1,0 +1,133 @@
+"""MariaDB stored functions behind the translated SingleStore functions.
+
+Installed by Engine.install() into the catalog schema. They keep the
+rewritten SQL short and evaluate each argument once.
+"""
+
+from .catalog import SCHEMA
+
+_ROUTINES = {
+    # JSON_EXTRACT_STRING: strings unquoted, JSON null and missing paths NULL,
+    # other values as their compact JSON text.
+    "json_string": """
+CREATE FUNCTION {s}.json_string(v LONGTEXT CHARSET utf8mb4)
+RETURNS LONGTEXT CHARSET utf8mb4 COLLATE utf8mb4_bin DETERMINISTIC
+RETURN CASE
+  WHEN v IS NULL OR JSON_TYPE(v) = 'NULL' THEN NULL
+  WHEN JSON_TYPE(v) = 'STRING' THEN JSON_UNQUOTE(v)
+  ELSE JSON_COMPACT(v) END""",
+    # JSON_EXTRACT_DOUBLE: numbers, numeric strings, booleans as 1/0.
+    "json_double": """
+CREATE FUNCTION {s}.json_double(v LONGTEXT CHARSET utf8mb4)
+RETURNS DOUBLE DETERMINISTIC
+RETURN CASE
+  WHEN v IS NULL THEN NULL
+  WHEN JSON_TYPE(v) IN ('INTEGER', 'DOUBLE', 'UNSIGNED INTEGER') THEN v + 0e0
+  WHEN JSON_TYPE(v) = 'BOOLEAN' THEN IF(v = 'true', 1e0, 0e0)
+  WHEN JSON_TYPE(v) = 'STRING' AND JSON_UNQUOTE(v) REGEXP
+    '^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$'
+    THEN JSON_UNQUOTE(v) + 0e0
+  ELSE NULL END""",
+    # JSON_EXTRACT_BIGINT: floats rounded half away from zero, booleans 1/0.
+    "json_bigint": """
+CREATE FUNCTION {s}.json_bigint(v LONGTEXT CHARSET utf8mb4)
+RETURNS BIGINT DETERMINISTIC
+RETURN CASE
+  WHEN v IS NULL THEN NULL
+  WHEN JSON_TYPE(v) IN ('INTEGER', 'UNSIGNED INTEGER') THEN CAST(v AS SIGNED)
+  WHEN JSON_TYPE(v) = 'DOUBLE' THEN CAST(ROUND(CAST(v AS DECIMAL(65, 10))) AS SIGNED)
+  WHEN JSON_TYPE(v) = 'BOOLEAN' THEN IF(v = 'true', 1, 0)
+  WHEN JSON_TYPE(v) = 'STRING' AND JSON_UNQUOTE(v) REGEXP '^[[:space:]]*[-+]?[0-9]+'
+    THEN CAST(JSON_UNQUOTE(v) AS SIGNED)
+  ELSE NULL END""",
+    "json_get_type": """
+CREATE FUNCTION {s}.json_get_type(v LONGTEXT CHARSET utf8mb4)
+RETURNS VARCHAR(16) CHARSET utf8mb4 DETERMINISTIC
+RETURN CASE JSON_TYPE(v)
+  WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array'
+  WHEN 'STRING' THEN 'string' WHEN 'INTEGER' THEN 'integer'
+  WHEN 'UNSIGNED INTEGER' THEN 'integer' WHEN 'DOUBLE' THEN 'double'
+  WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' END""",
+    # JSON_ARRAY_CONTAINS_*: top-level elements only; mode 'S', 'D' or 'J'.
+    "json_array_contains": """
+CREATE FUNCTION {s}.json_array_contains(arr LONGTEXT CHARSET utf8mb4,
+  needle LONGTEXT CHARSET utf8mb4, mode CHAR(1))
+RETURNS TINYINT DETERMINISTIC
+BEGIN
+  DECLARE i INT DEFAULT 0;
+  DECLARE n INT;
+  DECLARE e LONGTEXT CHARSET utf8mb4;
+  IF arr IS NULL OR needle IS NULL THEN RETURN NULL; END IF;
+  IF JSON_TYPE(arr) <> 'ARRAY' THEN RETURN 0; END IF;
+  SET n = JSON_LENGTH(arr);
+  WHILE i < n DO
+    SET e = JSON_EXTRACT(arr, CONCAT('$[', i, ']'));
+    IF mode = 'S' AND JSON_TYPE(e) = 'STRING'
+       AND CAST(JSON_UNQUOTE(e) AS BINARY) = CAST(needle AS BINARY) THEN RETURN 1;
+    ELSEIF mode = 'D' AND JSON_TYPE(e) IN ('INTEGER', 'DOUBLE', 'UNSIGNED INTEGER')
+       AND e + 0e0 = needle + 0e0 THEN RETURN 1;
+    ELSEIF mode = 'J' AND JSON_EQUALS(e, needle) THEN RETURN 1;
+    END IF;
+    SET i = i + 1;
+  END WHILE;
+  RETURN 0;
+END""",
+    # DOT_PRODUCT and EUCLIDEAN_DISTANCE over JSON array text.
+    "vector_op": """
+CREATE FUNCTION {s}.vector_op(a LONGTEXT CHARSET utf8mb4,
+  b LONGTEXT CHARSET utf8mb4, op CHAR(1))
+RETURNS DOUBLE DETERMINISTIC
+BEGIN
+  DECLARE i INT DEFAULT 0;
+  DECLARE n INT;
+  DECLARE acc DOUBLE DEFAULT 0;
+  DECLARE x DOUBLE;
+  DECLARE y DOUBLE;
+  IF a IS NULL OR b IS NULL THEN RETURN NULL; END IF;
+  SET n = JSON_LENGTH(a);
+  IF n IS NULL OR JSON_LENGTH(b) IS NULL OR n <> JSON_LENGTH(b) THEN
+    SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1706,
+      MESSAGE_TEXT = 'Vector arguments must be JSON arrays of the same length';
+  END IF;
+  WHILE i < n DO
+    SET x = JSON_EXTRACT(a, CONCAT('$[', i, ']')) + 0e0;
+    SET y = JSON_EXTRACT(b, CONCAT('$[', i, ']')) + 0e0;
+    SET acc = acc + IF(op = 'D', x * y, (x - y) * (x - y));
+    SET i = i + 1;
+  END WHILE;
+  RETURN IF(op = 'D', acc, SQRT(acc));
+END""",
+    # Checks a JSON array against VECTOR(n) and returns it compact.
+    "to_vector": """
+CREATE FUNCTION {s}.to_vector(v LONGTEXT CHARSET utf8mb4, n INT)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+BEGIN
+  IF v IS NULL THEN RETURN NULL; END IF;
+  IF JSON_VALID(v) = 0 OR JSON_TYPE(v) <> 'ARRAY' OR JSON_LENGTH(v) <> n THEN
+    SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1706,
+      MESSAGE_TEXT = 'Invalid VECTOR value: expected a JSON array of the declared length';
+  END IF;
+  RETURN JSON_COMPACT(v);
+END""",
+    "date_trunc": """
+CREATE FUNCTION {s}.date_trunc(unit VARCHAR(16), x DATETIME(6))
+RETURNS DATETIME(6) DETERMINISTIC
+RETURN CASE LOWER(unit)
+  WHEN 'year' THEN CAST(DATE_FORMAT(x, '%Y-01-01') AS DATETIME(6))
+  WHEN 'quarter' THEN CAST(CONCAT(YEAR(x), '-', (QUARTER(x) - 1) * 3 + 1, '-01')
+    AS DATETIME(6))
+  WHEN 'month' THEN CAST(DATE_FORMAT(x, '%Y-%m-01') AS DATETIME(6))
+  WHEN 'week' THEN CAST(DATE(x) - INTERVAL WEEKDAY(x) DAY AS DATETIME(6))
+  WHEN 'day' THEN CAST(DATE(x) AS DATETIME(6))
+  WHEN 'hour' THEN CAST(DATE_FORMAT(x, '%Y-%m-%d %H:00:00') AS DATETIME(6))
+  WHEN 'minute' THEN CAST(DATE_FORMAT(x, '%Y-%m-%d %H:%i:00') AS DATETIME(6))
+  WHEN 'second' THEN CAST(DATE_FORMAT(x, '%Y-%m-%d %H:%i:%s') AS DATETIME(6))
+  END""",
+}
+
+
+def install(query):
+    """(Re)create every routine through `query(sql)`."""
+    for name, body in _ROUTINES.items():
+        query(f"DROP FUNCTION IF EXISTS {SCHEMA}.{name}")
+        query(body.format(s=SCHEMA).strip())

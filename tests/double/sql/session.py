@@ -1,0 +1,218 @@
+"""One client connection's view: the fast-path test and the dispatcher."""
+
+import re
+
+from . import errors, introspect, rules, tables
+from .outcomes import Forward, Ok
+from .tokens import Group, Tok, parse, render, significant, split_commas
+from .translate import Context, Refuse, translate
+
+# Everything SingleStore-specific, and every word a rule inspects. A
+# statement without any of these is plain MySQL and is forwarded untouched.
+WANTS = re.compile(
+    r":>|::|<\*>|<->|->|"
+    r"\b(?:JSON_\w+|DATE_TRUNC|MATCH|BM25\w*|DOT_PRODUCT|EUCLIDEAN_DISTANCE|"
+    r"VECTOR|memsql_\w+|default_table_type|table_name_case_sensitivity|"
+    r"VERSION\s*\(|SAVEPOINT|ROLLBACK\s+(?:WORK\s+)?TO|RELEASE|ISOLATION|"
+    r"tx_isolation|transaction_isolation|enable_extended_types_metadata|"
+    r"vector_type_project_format|CREATE|ALTER|DROP|RENAME|SHOW|"
+    r"information_schema|EXPLAIN|UPDATE|DELETE|RETURNING|YEARWEEK|SHA2|"
+    r"IN\s*\(\s*SELECT|ANY\s*\(\s*SELECT|ALL\s*\(\s*SELECT|SOME\s*\(\s*SELECT)\b",
+    re.IGNORECASE,
+)
+
+_DRIVER_VARIABLES = ("ENABLE_EXTENDED_TYPES_METADATA", "VECTOR_TYPE_PROJECT_FORMAT")
+
+_SELECT_LIST_END = {
+    "FROM",
+    "INTO",
+    "WHERE",
+    "GROUP",
+    "HAVING",
+    "ORDER",
+    "LIMIT",
+    "UNION",
+    "WINDOW",
+    "FOR",
+    "LOCK",
+    "EXCEPT",
+    "INTERSECT",
+    "MINUS",
+}
+_SELECT_MODIFIERS = {
+    "DISTINCT",
+    "ALL",
+    "DISTINCTROW",
+    "HIGH_PRIORITY",
+    "STRAIGHT_JOIN",
+    "SQL_CALC_FOUND_ROWS",
+    "SQL_NO_CACHE",
+    "SQL_CACHE",
+    "SQL_SMALL_RESULT",
+    "SQL_BIG_RESULT",
+    "SQL_BUFFER_RESULT",
+}
+
+
+class Session:
+    def __init__(self, engine):
+        self.engine = engine
+        self.database = None
+
+    def wants(self, sql):
+        return WANTS.search(sql) is not None
+
+    def close(self):
+        pass
+
+    def handle(self, sql):
+        try:
+            return self._handle(sql)
+        except Refuse as refused:
+            return refused.outcome
+
+    def _handle(self, sql):
+        items = parse(sql)
+        sig = significant(items)
+        if not sig or sig[0].kind != "word":
+            return self._dml(sql, items, sig)
+        verb = sig[0].upper
+        words = [t.upper if t.kind == "word" else "" for t in sig[:4]] + ["", "", ""]
+        if verb in ("SAVEPOINT", "RELEASE") or (
+            verb == "ROLLBACK" and "TO" in words[1:3]
+        ):
+            return errors.fail("savepoint")
+        if verb == "SET":
+            return self._set(sql, items, sig)
+        if verb == "CREATE":
+            kinds = [w for w in words[1:4] if w in ("TABLE", "INDEX")]
+            if kinds == ["TABLE"] or (kinds and kinds[0] == "TABLE"):
+                return tables.create_table(self, sql, items)
+            if kinds and kinds[0] == "INDEX":
+                return tables.create_index(self, sql, items)
+            return Forward(sql)
+        if verb == "ALTER" and "TABLE" in words[1:3]:
+            return tables.alter_table(self, sql, items)
+        if verb == "DROP":
+            if words[1] == "INDEX":
+                return tables.drop_index(self, sql, items)
+            if "TABLE" in words[1:3]:
+                return tables.drop_table(self, sql, items)
+            if words[1] in ("DATABASE", "SCHEMA"):
+                return tables.drop_database(self, sql, items)
+            return Forward(sql)
+        if verb == "RENAME" and words[1] == "TABLE":
+            return tables.rename_table(self, sql, items)
+        if verb == "SHOW":
+            return introspect.show(self, sql, items, sig)
+        if verb == "EXPLAIN" and words[1] == "JSON":
+            rest = sql[sql.upper().index("JSON") + 4 :]
+            inner = self._dml(rest, parse(rest), significant(parse(rest)))
+            if isinstance(inner, Forward):
+                return Forward("EXPLAIN FORMAT=JSON " + inner.sql)
+            return inner
+        return self._dml(sql, items, sig)
+
+    def _set(self, sql, items, sig):
+        rules.check_set(self, sql, sig)
+        parts = split_commas(items[_index_of(items, sig[0]) + 1 :])
+        kept = [p for p in parts if not _is_driver_variable(p)]
+        if not kept:
+            return Ok()
+        if len(kept) == len(parts):
+            return self._dml(sql, items, sig)
+        text = "SET " + ",".join(render(p) for p in kept)
+        return self._dml(text, parse(text), significant(parse(text)))
+
+    def _dml(self, sql, items, sig):
+        if sig:
+            rules.check_statement(self, sql, sig)
+        ctx = Context(self, sql)
+        introspect.rewrite_information_schema(self, items, ctx)
+        introspect.rewrite_match(self, items, ctx)
+        _translate_select_lists(items, ctx)
+        translate(items, ctx)
+        if not ctx.changed:
+            return Forward(sql)
+        return Forward(render(items))
+
+
+def _index_of(items, target):
+    return next(i for i, item in enumerate(items) if item is target)
+
+
+def _is_driver_variable(part):
+    sig = significant(part)
+    names = [t.upper.lstrip("@") for t in sig[:3] if t.kind == "word"]
+    return any(name.split(".")[-1] in _DRIVER_VARIABLES for name in names) or any(
+        t.upper in _DRIVER_VARIABLES for t in sig[:4] if t.kind == "word"
+    )
+
+
+def _translate_select_lists(items, ctx):
+    """Translate each select list item alone; alias changed ones to their text."""
+    for item in items:
+        if isinstance(item, Group):
+            _translate_select_lists(item.items, ctx)
+    for pos, item in enumerate(items):
+        if isinstance(item, Group) or not item.is_word("SELECT"):
+            continue
+        start = pos + 1
+        while start < len(items) and (
+            items[start].kind in ("ws", "comment")
+            or (items[start].kind == "word" and items[start].upper in _SELECT_MODIFIERS)
+        ):
+            start += 1
+        end = start
+        while end < len(items) and not (
+            items[end].kind == "word" and items[end].upper in _SELECT_LIST_END
+        ):
+            end += 1
+        new = []
+        for part in split_commas(items[start:end]):
+            new.extend(_select_item(part, ctx))
+            new.append(Tok("punct", ","))
+        items[start:end] = new[:-1]
+        break
+
+
+def _select_item(part, ctx):
+    original = render(part)
+    label = original.strip()
+    before = ctx.changed
+    ctx.changed = False
+    translate(part, ctx)
+    changed = ctx.changed
+    ctx.changed = before or changed
+    if not changed or _has_alias(part) or label == "*" or label.endswith(".*"):
+        return part
+    trailing = original[len(original.rstrip()) :]
+    body = render(part).rstrip()
+    return [Tok("raw", body + " AS `" + label.replace("`", "``") + "`" + trailing)]
+
+
+def _has_alias(part):
+    sig = significant(part)
+    if len(sig) >= 2 and sig[-2].is_word("AS"):
+        return True
+    if (
+        len(sig) >= 2
+        and sig[-1].kind in ("ident", "word")
+        and not isinstance(sig[-2], Group)
+    ):
+        prev = sig[-2]
+        return (
+            prev.kind in ("word", "ident", "num", "str", "raw")
+            and prev.text != "."
+            and (
+                sig[-1].kind == "ident"
+                or sig[-1].upper not in ("END", "NULL", "TRUE", "FALSE")
+            )
+        )
+    if (
+        len(sig) >= 2
+        and isinstance(sig[-2], Group)
+        and sig[-1].kind in ("ident", "word")
+    ):
+        return True
+    return False

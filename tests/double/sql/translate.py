@@ -1,0 +1,544 @@
+"""Rewrite SingleStore expressions into MariaDB ones, on the token tree.
+
+Bottom-up: inside each parenthesised group first, then function calls at
+this level, then the postfix operators (`::`, `:>`, `!:>`) left to right,
+then the vector operators (`<*>`, `<->`). A rewritten piece becomes one
+`raw` token, so nothing is rewritten twice. MySQL-only syntax SingleStore
+lacks raises Refuse with SingleStore's error.
+"""
+
+import hashlib
+
+from . import errors
+from .catalog import SCHEMA
+from .tokens import Group, Tok, render, significant, split_commas, string_value
+
+S = SCHEMA
+
+
+class Refuse(Exception):  # noqa: N818 - it carries an outcome, not a failure of ours
+    def __init__(self, outcome):
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+class Raw(Tok):
+    """A rewritten piece; `json` keeps an open `::` chain (doc, keys, mode)."""
+
+    def __init__(self, text, json=None):
+        super().__init__("raw", text)
+        self.json = json
+
+
+class Context:
+    def __init__(self, session, sql):
+        self.session = session
+        self.sql = sql
+        self.changed = False
+
+    @property
+    def engine(self):
+        return self.session.engine
+
+
+_UNSUPPORTED_FUNCTIONS = {
+    "JSON_UNQUOTE",
+    "JSON_CONTAINS",
+    "JSON_CONTAINS_PATH",
+    "JSON_OBJECT",
+    "JSON_ARRAY",
+    "JSON_TYPE",
+    "JSON_SET",
+    "JSON_REMOVE",
+    "JSON_INSERT",
+    "JSON_REPLACE",
+    "JSON_MERGE",
+    "JSON_MERGE_PATCH",
+    "JSON_MERGE_PRESERVE",
+    "JSON_QUOTE",
+    "JSON_SEARCH",
+    "JSON_VALUE",
+    "JSON_QUERY",
+    "JSON_OVERLAPS",
+    "JSON_TABLE",
+    "JSON_DEPTH",
+    "JSON_ARRAYAGG",
+    "JSON_OBJECTAGG",
+    "JSON_EXTRACT",
+    "YEARWEEK",
+}
+
+_GLOBALS = (
+    "@@MEMSQL_VERSION",
+    "@@MEMSQL_VERSION_HASH",
+    "@@DEFAULT_TABLE_TYPE",
+    "@@TABLE_NAME_CASE_SENSITIVITY",
+)
+
+
+def translate(items, ctx):
+    """Translate a list of items in place and return it."""
+    for item in items:
+        if isinstance(item, Group):
+            translate(item.items, ctx)
+    _variables(items, ctx)
+    _calls(items, ctx)
+    _postfix(items, ctx)
+    _vector_ops(items, ctx)
+    for i, item in enumerate(items):
+        if isinstance(item, Raw) and item.json is not None:
+            items[i] = Raw(_json_text(*item.json))
+    return items
+
+
+# -- @@variables --------------------------------------------------------------
+
+
+def _variables(items, ctx):
+    for i, item in enumerate(items):
+        if item.kind != "word" or not item.text.startswith("@@"):
+            continue
+        up = item.upper
+        name_at = i
+        if (
+            up in ("@@GLOBAL", "@@SESSION")
+            and i + 2 < len(items)
+            and items[i + 1].text == "."
+        ):
+            name_at = i + 2
+            up = "@@" + items[name_at].upper
+        if up not in _GLOBALS:
+            continue
+        value = _global_value(up, ctx.engine.options)
+        for j in range(i, name_at):
+            items[j] = Tok("ws", "")
+        items[name_at] = Raw(value)
+        ctx.changed = True
+
+
+def _global_value(name, options):
+    version = options.get("memsql_version", "8.9.3")
+    if name == "@@MEMSQL_VERSION":
+        return _quote(version)
+    if name == "@@MEMSQL_VERSION_HASH":
+        return _quote(hashlib.sha1(version.encode()).hexdigest())
+    if name == "@@DEFAULT_TABLE_TYPE":
+        return _quote(options.get("default_table_type", "columnstore"))
+    return "1"
+
+
+def _quote(value):
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+# -- function calls -----------------------------------------------------------
+
+
+def _calls(items, ctx):
+    for i, item in enumerate(items):
+        if (
+            item.kind != "word"
+            or i + 1 >= len(items)
+            or not isinstance(items[i + 1], Group)
+        ):
+            continue
+        if i > 0 and items[i - 1].text == ".":
+            continue
+        name = item.upper
+        handler = _FUNCTIONS.get(name)
+        if name in _UNSUPPORTED_FUNCTIONS:
+            raise Refuse(errors.fail("no_function", db=_db(ctx), name=item.text))
+        if name == "SHA2":
+            _sha2(items[i + 1])
+            continue
+        if handler is None:
+            continue
+        args = [significant(a) for a in split_commas(items[i + 1].items)]
+        args = [a for a in args if a] if len(args) == 1 else args
+        text = handler(args, ctx)
+        if text is None:
+            continue
+        items[i] = Raw(text)
+        items[i + 1] = Tok("ws", "")
+        ctx.changed = True
+
+
+def _db(ctx):
+    return ctx.session.database or "(none)"
+
+
+def _sha2(group):
+    args = [significant(a) for a in split_commas(group.items)]
+    if len(args) == 2 and len(args[1]) == 1 and args[1][0].text == "224":
+        raise Refuse(errors.fail("sha224"))
+
+
+def _arg(arg):
+    return render(_spaced(arg))
+
+
+def _spaced(arg):
+    out = []
+    for item in arg:
+        if out:
+            out.append(Tok("ws", " "))
+        out.append(item)
+    return out
+
+
+def _key_path(keys):
+    """A MariaDB JSON path for SingleStore key-path arguments.
+
+    Literal keys give a literal path; anything else builds it with CONCAT.
+    """
+    pieces = []
+    literal = True
+    for key in keys:
+        if len(key) == 1 and key[0].kind == "num" and key[0].text.isdigit():
+            pieces.append(("lit", f"[{key[0].text}]"))
+        elif len(key) == 1 and key[0].kind == "str":
+            pieces.append(("lit", _member(string_value(key[0].text))))
+        elif (
+            len(key) == 1 and key[0].kind in ("word", "ident") and key[0].kind != "str"
+        ):
+            if key[0].kind == "ident" or not key[0].text[0].isdigit():
+                name = key[0].text.strip("`") if key[0].kind == "ident" else key[0].text
+                pieces.append(("lit", _member(name)))
+            else:
+                pieces.append(("lit", f"[{key[0].text}]"))
+        else:
+            literal = False
+            expr = _arg(key)
+            pieces.append(
+                (
+                    "expr",
+                    f"CONCAT('.\"', REPLACE(REPLACE({expr}, '\\\\', '\\\\\\\\'), "
+                    f"'\"', '\\\\\"'), '\"')",
+                )
+            )
+    if literal:
+        return _quote("$" + "".join(p for _, p in pieces))
+    parts = [_quote("$")] + [_quote(p) if kind == "lit" else p for kind, p in pieces]
+    return "CONCAT(" + ", ".join(parts) + ")"
+
+
+def _member(name):
+    return '."' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _extract(doc, keys):
+    if not keys:
+        return doc
+    return f"JSON_EXTRACT({doc}, {_key_path(keys)})"
+
+
+def _json_text(doc, keys, mode):
+    value = _extract(doc, keys)
+    if mode == "json":
+        return f"JSON_COMPACT({value})"
+    if mode == "string":
+        return f"{S}.json_string({value})"
+    if mode == "double":
+        return f"{S}.json_double({value})"
+    return f"{S}.json_bigint({value})"
+
+
+def _extractor(mode):
+    def handler(args, ctx):
+        if not args:
+            return None
+        return _json_text(_arg(args[0]), args[1:], mode)
+
+    return handler
+
+
+def _match_any_exists(args, ctx):
+    if len(args) < 2:
+        return None
+    return f"JSON_CONTAINS_PATH({_arg(args[0])}, 'one', {_key_path(args[1:])})"
+
+
+def _build_object(args, ctx):
+    return "JSON_COMPACT(JSON_OBJECT(" + ", ".join(_arg(a) for a in args) + "))"
+
+
+def _array_contains(mode):
+    def handler(args, ctx):
+        if len(args) != 2:
+            return None
+        needle = _arg(args[1])
+        return f"{S}.json_array_contains({_arg(args[0])}, {needle}, '{mode}')"
+
+    return handler
+
+
+def _get_type(args, ctx):
+    if not args:
+        return None
+    return f"{S}.json_get_type({_extract(_arg(args[0]), args[1:])})"
+
+
+def _json_path_function(name):
+    def handler(args, ctx):
+        if not args:
+            return None
+        if len(args) == 1:
+            text = f"{name}({_arg(args[0])})"
+        else:
+            text = f"{name}({_arg(args[0])}, {_key_path(args[1:])})"
+        return f"JSON_COMPACT({text})" if name == "JSON_KEYS" else text
+
+    return handler
+
+
+def _date_trunc(args, ctx):
+    if len(args) != 2:
+        return None
+    return f"{S}.date_trunc({_arg(args[0])}, {_arg(args[1])})"
+
+
+def _vector_function(op):
+    def handler(args, ctx):
+        if len(args) != 2:
+            return None
+        return f"{S}.vector_op({_arg(args[0])}, {_arg(args[1])}, '{op}')"
+
+    return handler
+
+
+def _version(args, ctx):
+    if args:
+        return None
+    return "'5.7.32'"
+
+
+_FUNCTIONS = {
+    "JSON_EXTRACT_JSON": _extractor("json"),
+    "JSON_EXTRACT_STRING": _extractor("string"),
+    "JSON_EXTRACT_DOUBLE": _extractor("double"),
+    "JSON_EXTRACT_BIGINT": _extractor("bigint"),
+    "JSON_MATCH_ANY_EXISTS": _match_any_exists,
+    "JSON_BUILD_OBJECT": _build_object,
+    "JSON_ARRAY_CONTAINS_STRING": _array_contains("S"),
+    "JSON_ARRAY_CONTAINS_DOUBLE": _array_contains("D"),
+    "JSON_ARRAY_CONTAINS_JSON": _array_contains("J"),
+    "JSON_GET_TYPE": _get_type,
+    "JSON_LENGTH": _json_path_function("JSON_LENGTH"),
+    "JSON_KEYS": _json_path_function("JSON_KEYS"),
+    "DATE_TRUNC": _date_trunc,
+    "DOT_PRODUCT": _vector_function("D"),
+    "EUCLIDEAN_DISTANCE": _vector_function("E"),
+    "VERSION": _version,
+}
+
+
+# -- operators ----------------------------------------------------------------
+
+
+def _skip_ws_back(items, j):
+    while j >= 0 and items[j].kind in ("ws", "comment"):
+        j -= 1
+    return j
+
+
+def _skip_ws(items, j):
+    while j < len(items) and items[j].kind in ("ws", "comment"):
+        j += 1
+    return j
+
+
+def _primary_start(items, j):
+    """The index where the primary expression ending at items[j] starts."""
+    item = items[j]
+    if isinstance(item, Group):
+        if j > 0 and items[j - 1].kind == "word":
+            j -= 1
+        else:
+            return j
+    elif (
+        item.kind == "str"
+        and j > 0
+        and items[j - 1].kind == "word"
+        and items[j - 1].text.startswith("_")
+    ):
+        return j - 1
+    elif item.kind not in ("word", "ident", "num", "str", "raw"):
+        return None
+    while (
+        j >= 2 and items[j - 1].text == "." and items[j - 2].kind in ("word", "ident")
+    ):
+        j -= 2
+    return j
+
+
+def _postfix(items, ctx):
+    i = 0
+    while i < len(items):
+        op = items[i]
+        if op.kind == "op" and op.text in ("->", "->>"):
+            raise Refuse(errors.syntax_error(ctx.sql, ctx.sql.find(op.text)))
+        if op.kind != "op" or op.text not in ("::", "::$", "::%", ":>", "!:>"):
+            i += 1
+            continue
+        end = _skip_ws_back(items, i - 1)
+        start = _primary_start(items, end) if end >= 0 else None
+        if start is None:
+            raise Refuse(errors.syntax_error(ctx.sql, ctx.sql.find(op.text)))
+        if op.text.startswith("::"):
+            after = _skip_ws(items, i + 1)
+            if after >= len(items) or items[after].kind not in (
+                "word",
+                "ident",
+                "num",
+                "str",
+            ):
+                raise Refuse(errors.syntax_error(ctx.sql, ctx.sql.find(op.text)))
+            new = _chain(items[start : end + 1], items[after], op.text)
+            last = after
+        else:
+            parsed = _cast_type(items, i + 1)
+            if parsed is None:
+                i += 1
+                continue
+            target, last = parsed
+            operand = render(items[start : end + 1])
+            if len(items[start : end + 1]) == 1 and isinstance(items[start], Raw):
+                operand = _finish(items[start])
+            new = Raw(_cast(operand, target))
+        items[start : last + 1] = [new]
+        ctx.changed = True
+        i = start + 1
+
+
+def _finish(item):
+    if isinstance(item, Raw) and item.json is not None:
+        return _json_text(*item.json)
+    return item.text
+
+
+def _chain(left, key_tok, op):
+    mode = {"::": "json", "::$": "string", "::%": "double"}[op]
+    key = (
+        [Tok("str", _quote(key_tok.text.strip("`")))]
+        if key_tok.kind != "num"
+        else [key_tok]
+    )
+    if key_tok.kind == "str":
+        key = [key_tok]
+    if (
+        len(left) == 1
+        and isinstance(left[0], Raw)
+        and left[0].json
+        and left[0].json[2] == "json"
+    ):
+        doc, keys, _ = left[0].json
+        return Raw("", json=(doc, keys + [key], mode))
+    doc = (
+        render(left)
+        if not (len(left) == 1 and isinstance(left[0], Raw))
+        else _finish(left[0])
+    )
+    return Raw("", json=(doc, [key], mode))
+
+
+_INT_WORDS = {
+    "BIGINT",
+    "INT",
+    "INTEGER",
+    "SMALLINT",
+    "TINYINT",
+    "MEDIUMINT",
+    "BOOL",
+    "BOOLEAN",
+}
+_TEXT_WORDS = {"TEXT", "LONGTEXT", "MEDIUMTEXT", "TINYTEXT", "VARCHAR", "CHAR"}
+_BINARY_WORDS = {"BINARY", "VARBINARY", "BLOB", "LONGBLOB", "MEDIUMBLOB", "TINYBLOB"}
+
+
+def _cast_type(items, j):
+    """((type word, [args], unsigned), index of its last item) after `:>`."""
+    j = _skip_ws(items, j)
+    if j >= len(items) or items[j].kind != "word":
+        return None
+    word = items[j].upper
+    last = j
+    args = []
+    k = _skip_ws(items, j + 1)
+    if k < len(items) and isinstance(items[k], Group):
+        args = [render(significant(a)).strip() for a in split_commas(items[k].items)]
+        last = k
+        k = _skip_ws(items, k + 1)
+    unsigned = False
+    while (
+        k < len(items)
+        and items[k].kind == "word"
+        and items[k].upper
+        in (
+            "UNSIGNED",
+            "SIGNED",
+            "PRECISION",
+        )
+    ):
+        unsigned = unsigned or items[k].upper == "UNSIGNED"
+        last = k
+        k = _skip_ws(items, k + 1)
+    return (word, args, unsigned), last
+
+
+def _cast(operand, target):
+    word, args, unsigned = target
+    size = f"({args[0]})" if args else ""
+    if word in _INT_WORDS or word in ("SIGNED", "UNSIGNED"):
+        kind = "UNSIGNED" if unsigned or word == "UNSIGNED" else "SIGNED"
+        return f"CAST({operand} AS {kind})"
+    if word in _TEXT_WORDS:
+        return f"CAST({operand} AS CHAR{size if word in ('VARCHAR', 'CHAR') else ''})"
+    if word in ("DOUBLE", "REAL"):
+        return f"CAST({operand} AS DOUBLE)"
+    if word == "FLOAT":
+        return f"CAST({operand} AS FLOAT)"
+    if word in ("DECIMAL", "NUMERIC", "DEC", "FIXED"):
+        return (
+            f"CAST({operand} AS DECIMAL{'(' + ', '.join(args) + ')' if args else ''})"
+        )
+    if word == "DATE":
+        return f"CAST({operand} AS DATE)"
+    if word in ("DATETIME", "TIMESTAMP"):
+        return f"CAST({operand} AS DATETIME{size})"
+    if word == "TIME":
+        return f"CAST({operand} AS TIME{size})"
+    if word in _BINARY_WORDS:
+        return f"CAST({operand} AS BINARY{size if word == 'BINARY' else ''})"
+    if word == "JSON":
+        return f"JSON_COMPACT({operand})"
+    if word == "VECTOR" and args:
+        return f"{S}.to_vector({operand}, {args[0]})"
+    return f"CAST({operand} AS {word}{size})"
+
+
+def _vector_ops(items, ctx):
+    i = 0
+    while i < len(items):
+        op = items[i]
+        if op.kind != "op" or op.text not in ("<*>", "<->"):
+            i += 1
+            continue
+        end = _skip_ws_back(items, i - 1)
+        start = _primary_start(items, end) if end >= 0 else None
+        right = _skip_ws(items, i + 1)
+        right_end = right
+        if (
+            right < len(items)
+            and items[right].kind == "word"
+            and right + 1 < len(items)
+        ):
+            if isinstance(items[right + 1], Group):
+                right_end = right + 1
+        if start is None or right >= len(items):
+            raise Refuse(errors.syntax_error(ctx.sql, ctx.sql.find(op.text)))
+        left = render(items[start : end + 1])
+        rhs = render(items[right : right_end + 1])
+        code = "D" if op.text == "<*>" else "E"
+        items[start : right_end + 1] = [Raw(f"{S}.vector_op({left}, {rhs}, '{code}')")]
+        ctx.changed = True
+        i = start + 1
