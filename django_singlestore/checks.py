@@ -1,0 +1,478 @@
+"""System checks: what SingleStore would refuse or silently weaken, before migrate.
+
+Every check derives from :func:`django_singlestore.tables.plan_for`, so it fires
+when, and only when, the DDL the schema editor emits would fail on SingleStore
+or would drop a guarantee the model declares. Ids and texts live in
+:data:`CATALOG` and nowhere else; ids are never reused (docs/ref/checks.rst).
+"""
+
+import difflib
+
+from django.apps import apps as django_apps
+from django.core import checks
+from django.db import connections, router
+from django.db.models import (
+    BigAutoField,
+    CheckConstraint,
+    FloatField,
+    OneToOneField,
+    UniqueConstraint,
+)
+from django.db.models.fields import AutoFieldMixin
+
+from .conf import ENV_STORAGE_PREFIX, ENV_UNENFORCED_PREFIX, get_settings
+from .tables import (
+    COLUMNSTORE_RULE,
+    SHARD_KEY_REFERENCE_PROBLEM,
+    SHARD_RULE,
+    SORT_KEY_STORAGE_PROBLEM,
+    UNENFORCED,
+    UNKNOWN_FIELD_PROBLEM,
+    PlanError,
+    creatable,
+    plan_for,
+)
+
+_UNIQUE_WAYS_OUT = (
+    "store {label} as a reference table (SINGLESTORE['STORAGE'][{label!r}] = "
+    "'ROWSTORE REFERENCE'), or list {label!r} in SINGLESTORE['UNENFORCED_UNIQUE'] "
+    "to declare the key UNENFORCED RELY (duplicates are then not rejected)."
+)
+
+CATALOG = {
+    "singlestore.E001": (
+        checks.Error,
+        "The unique set from {origin} ({columns}) cannot be enforced: {reason}.",
+        "Shard {label} by some of these fields (SINGLESTORE['SHARD_KEYS'][{label!r}]"
+        " = {fields!r}), " + _UNIQUE_WAYS_OUT,
+    ),
+    "singlestore.E002": (
+        checks.Error,
+        "The unique set from {origin} ({columns}) cannot be enforced: {reason}.",
+        "Remove one of the unique sets, store {label} as a rowstore table "
+        "(SINGLESTORE['STORAGE'][{label!r}] = 'ROWSTORE' or 'ROWSTORE REFERENCE'), "
+        "or list {label!r} in SINGLESTORE['UNENFORCED_UNIQUE'] to declare the key "
+        "UNENFORCED RELY (duplicates are then not rejected).",
+    ),
+    "singlestore.E003": (
+        checks.Error,
+        "{field} is a floating-point primary key column; SingleStore refuses "
+        "FLOAT and DOUBLE primary keys on {storage} (columnstore) tables.",
+        "Use an integer or DecimalField primary key, or store {label} as a "
+        "rowstore table (SINGLESTORE['STORAGE'][{label!r}] = 'ROWSTORE').",
+    ),
+    "singlestore.E004": (
+        checks.Error,
+        "OneToOneField {name!r} is not the primary key of a sharded table, so its "
+        "unique key cannot be enforced: {reason}.",
+        "Make it the primary key (primary_key=True), shard {label} by it "
+        "(SINGLESTORE['SHARD_KEYS'][{label!r}] = [{name!r}]), " + _UNIQUE_WAYS_OUT,
+    ),
+    "singlestore.E005": (
+        checks.Error,
+        "{where} names the app {app!r}, which is not installed.",
+        "Use the label of an installed app{suggestion}.",
+    ),
+    "singlestore.E006": (
+        checks.Error,
+        "{where} names the model {model!r}, which does not exist.",
+        'Use "app_label.ModelName" of an existing model{suggestion}.',
+    ),
+    "singlestore.E007": (checks.Error, "{message}", "{hint}"),
+    "singlestore.E008": (checks.Error, "{message}", "{hint}"),
+    "singlestore.E009": (checks.Error, "{message}", "{hint}"),
+    "singlestore.W001": (
+        checks.Warning,
+        "The unique set from {origin} ({columns}) is declared UNENFORCED RELY, "
+        "so SingleStore will not reject duplicates: {reason}.",
+        "Check uniqueness in the application (Django's validate_unique() runs in "
+        "forms and full_clean()), or choose a shard key or storage type that can "
+        "enforce it.",
+    ),
+    "singlestore.W002": (
+        checks.Warning,
+        "{field} is a 32-bit {kind} on a sharded table; SingleStore's "
+        "AUTO_INCREMENT values on sharded tables exceed 32 bits, so the backend "
+        "stores the column as BIGINT.",
+        'Set DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField" (or the app\'s '
+        "default_auto_field) and make a migration.",
+    ),
+    "singlestore.W003": (
+        checks.Warning,
+        "Check constraint {name!r} is not created: SingleStore has no CHECK "
+        "constraints.",
+        "Validate the condition in the application (Django runs it in "
+        "full_clean() and forms), or remove the constraint.",
+    ),
+    "singlestore.W004": (
+        checks.Warning,
+        "Index {name!r} is not created: SingleStore has no indexes on expressions.",
+        "Index a stored generated column instead (GeneratedField(..., "
+        "db_persist=True) with db_index=True), or remove the index.",
+    ),
+    "singlestore.W005": (
+        checks.Warning,
+        "Unique constraint {name!r} is not created, so duplicates are not "
+        "rejected: SingleStore has no unique keys with {features}.",
+        "Rewrite it as UniqueConstraint(fields=[...], name=...) without those "
+        "options, or validate it in the application (Django runs it in "
+        "full_clean() and forms).",
+    ),
+    "singlestore.W006": (
+        checks.Warning,
+        "Table {table!r} on database {alias!r} is a {live} table, but the "
+        "settings plan a {planned} table.",
+        "SingleStore cannot change a table's storage type in place: recreate the "
+        "table (copy the rows into a new table, then rename it), or change "
+        "SINGLESTORE['STORAGE'] to match the database.",
+    ),
+    "singlestore.W007": (
+        checks.Warning,
+        "Table {table!r} on database {alias!r} has the shard key {live}, but the "
+        "settings plan {planned}.",
+        "SingleStore cannot change a shard key in place: recreate the table with "
+        "the planned shard key, or change SINGLESTORE['SHARD_KEYS'] to match the "
+        "database.",
+    ),
+    "singlestore.W008": (
+        checks.Warning,
+        "Table {table!r} on database {alias!r} has the sort key {live}, but the "
+        "settings plan {planned}.",
+        "SingleStore cannot change a sort key in place: recreate the table with "
+        "the planned sort key, or change SINGLESTORE['SORT_KEYS'] to match the "
+        "database.",
+    ),
+    "singlestore.I001": (
+        checks.Info,
+        "SingleStore does not enforce foreign keys: the database accepts rows "
+        "that reference missing rows.",
+        "Django's on_delete handling still runs for deletes made through the "
+        "ORM; raw SQL, QuerySet.update() and bulk loads are not checked.",
+    ),
+}
+
+PLAN_PROBLEM_IDS = {
+    UNKNOWN_FIELD_PROBLEM: "singlestore.E007",
+    SORT_KEY_STORAGE_PROBLEM: "singlestore.E008",
+    SHARD_KEY_REFERENCE_PROBLEM: "singlestore.E009",
+}
+
+
+def message(check_id, obj=None, **values):
+    """Build the CheckMessage ``check_id`` of :data:`CATALOG` from ``values``."""
+    level, text, hint = CATALOG[check_id]
+    return level(
+        text.format(**values), hint=hint.format(**values), obj=obj, id=check_id
+    )
+
+
+def _columns(columns):
+    return ", ".join(columns)
+
+
+def _key_text(columns):
+    return "(" + _columns(columns) + ")" if columns is not None else "none"
+
+
+def _sort_text(sort_key):
+    if sort_key is None:
+        return "none"
+    return "(" + ", ".join(c + (" DESC" if d else "") for c, d in sort_key) + ")"
+
+
+def _concrete_target(field):
+    while field.is_relation:
+        field = field.target_field
+    return field
+
+
+def _unique_messages(model, plan):
+    opts = model._meta
+    found = []
+    for key in plan.uniques:
+        if key.enforced:
+            continue
+        values = {
+            "label": opts.label,
+            "origin": key.origin,
+            "columns": _columns(key.columns),
+            "reason": key.reason,
+            "fields": list(key.fields),
+        }
+        field = opts.get_field(key.fields[0]) if len(key.fields) == 1 else None
+        if key.enforcement == UNENFORCED:
+            found.append(message("singlestore.W001", model, **values))
+        elif key.rule == SHARD_RULE and isinstance(field, OneToOneField):
+            found.append(message("singlestore.E004", field, name=field.name, **values))
+        elif key.rule == SHARD_RULE:
+            found.append(message("singlestore.E001", model, **values))
+        elif key.rule == COLUMNSTORE_RULE:
+            found.append(message("singlestore.E002", model, **values))
+    return found
+
+
+def _field_messages(model, plan):
+    opts = model._meta
+    found = []
+    if plan.columnstore:
+        by_column = {field.column: field for field in opts.concrete_fields}
+        for column in plan.primary_key:
+            field = by_column[column]
+            if isinstance(_concrete_target(field), FloatField):
+                found.append(
+                    message(
+                        "singlestore.E003",
+                        field,
+                        field=f"{opts.label}.{field.name}",
+                        storage=plan.storage,
+                        label=opts.label,
+                    )
+                )
+    pk = opts.pk
+    if (
+        plan.sharded
+        and isinstance(pk, AutoFieldMixin)
+        and not isinstance(pk, BigAutoField)
+    ):
+        found.append(
+            message(
+                "singlestore.W002",
+                pk,
+                field=f"{opts.label}.{pk.name}",
+                kind=type(pk).__name__,
+            )
+        )
+    return found
+
+
+def _unsupported_features(constraint):
+    features = [
+        ("expressions", constraint.expressions),
+        ("conditions", constraint.condition is not None),
+        ("included columns", constraint.include),
+        ("deferral", constraint.deferrable is not None),
+        ("NULLS [NOT] DISTINCT", constraint.nulls_distinct is not None),
+    ]
+    return " or ".join(name for name, used in features if used)
+
+
+def _schema_messages(model):
+    opts = model._meta
+    found = []
+    for constraint in opts.constraints:
+        if isinstance(constraint, CheckConstraint):
+            found.append(message("singlestore.W003", model, name=constraint.name))
+        elif isinstance(constraint, UniqueConstraint) and not creatable(constraint):
+            found.append(
+                message(
+                    "singlestore.W005",
+                    model,
+                    name=constraint.name,
+                    features=_unsupported_features(constraint),
+                )
+            )
+    for index in opts.indexes:
+        if index.contains_expressions:
+            found.append(message("singlestore.W004", model, name=index.name))
+    return found
+
+
+def check_model(model, settings=None):
+    """Return the check messages of one model (concrete or auto-created m2m)."""
+    try:
+        plan = plan_for(model, settings)
+    except PlanError as error:
+        return [
+            message(
+                PLAN_PROBLEM_IDS[error.problem],
+                model,
+                message=error.message,
+                hint=error.hint,
+            )
+        ]
+    return (
+        _unique_messages(model, plan)
+        + _field_messages(model, plan)
+        + _schema_messages(model)
+    )
+
+
+def check_foreign_keys(models):
+    """One note for the project when any SingleStore model has a foreign key."""
+    for model in models:
+        for field in model._meta.local_concrete_fields:
+            if field.is_relation and getattr(field, "db_constraint", False):
+                return [message("singlestore.I001")]
+    return []
+
+
+def _suggestion(word, choices):
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _entry_messages(where, key, registry):
+    app, _, model_name = key.partition(".")
+    labels = [config.label for config in registry.get_app_configs()]
+    if app not in labels:
+        return [
+            message(
+                "singlestore.E005",
+                where=where,
+                app=app,
+                suggestion=_suggestion(app, labels),
+            )
+        ]
+    if not model_name:
+        return []
+    models = registry.get_app_config(app).get_models(include_auto_created=True)
+    names = [model._meta.label_lower for model in models]
+    if key in names:
+        return []
+    return [
+        message(
+            "singlestore.E006",
+            where=where,
+            model=key,
+            suggestion=_suggestion(key, names),
+        )
+    ]
+
+
+def _env_messages(prefix, env_apps, registry):
+    labels = {
+        config.label.upper(): config.label for config in registry.get_app_configs()
+    }
+    return [
+        message(
+            "singlestore.E005",
+            where=f"The environment variable {prefix}{env_app}",
+            app=env_app.lower(),
+            suggestion=_suggestion(env_app, list(labels)),
+        )
+        for env_app in sorted(env_apps)
+        if env_app not in labels
+    ]
+
+
+def settings_messages(registry=django_apps, settings=None):
+    """Report SINGLESTORE entries and variables naming unknown apps or models."""
+    settings = settings or get_settings()
+    entries = [
+        ("SINGLESTORE['STORAGE']", settings.storage),
+        ("SINGLESTORE['SHARD_KEYS']", settings.shard_keys),
+        ("SINGLESTORE['SORT_KEYS']", settings.sort_keys),
+        ("SINGLESTORE['UNENFORCED_UNIQUE']", sorted(settings.unenforced_unique)),
+    ]
+    found = []
+    for where, keys in entries:
+        for key in keys:
+            found.extend(_entry_messages(where, key, registry))
+    found.extend(_env_messages(ENV_STORAGE_PREFIX, settings.env_storage, registry))
+    found.extend(
+        _env_messages(ENV_UNENFORCED_PREFIX, settings.env_unenforced_unique, registry)
+    )
+    return found
+
+
+def singlestore_aliases():
+    """The DATABASES aliases served by this backend (read from settings only)."""
+    return [
+        alias
+        for alias in connections
+        if connections.settings[alias]["ENGINE"] == "django_singlestore"
+        or connections[alias].vendor == "singlestore"
+    ]
+
+
+def singlestore_models(app_configs=None, aliases=None):
+    """Models whose tables Django creates on a SingleStore database."""
+    aliases = singlestore_aliases() if aliases is None else aliases
+    configs = app_configs or django_apps.get_app_configs()
+    return [
+        model
+        for config in configs
+        for model in config.get_models(include_auto_created=True)
+        if any(router.allow_migrate_model(alias, model) for alias in aliases)
+    ]
+
+
+def check_models(app_configs=None, **kwargs):
+    """The models check: every table's plan, then the foreign-key note."""
+    models = singlestore_models(app_configs)
+    found = []
+    for model in models:
+        found.extend(check_model(model))
+    return found + check_foreign_keys(models)
+
+
+def check_settings(app_configs=None, **kwargs):
+    """The settings check: entries that name no installed app or model."""
+    return settings_messages()
+
+
+def compare_live(model, alias, plan, live):
+    """Compare a plan with (storage, shard key, sort key) read from the server."""
+    storage, shard_key, sort_key = live
+    values = {"table": plan.db_table, "alias": alias}
+    found = []
+    if storage != plan.storage:
+        found.append(
+            message(
+                "singlestore.W006", model, live=storage, planned=plan.storage, **values
+            )
+        )
+    if shard_key is not None:
+        shard_key = tuple(shard_key)
+    if shard_key != plan.shard_key:
+        found.append(
+            message(
+                "singlestore.W007",
+                model,
+                live=_key_text(shard_key),
+                planned=_key_text(plan.shard_key),
+                **values,
+            )
+        )
+    live_sort = tuple(sort_key or ())
+    if live_sort != (plan.sort_key or ()):
+        found.append(
+            message(
+                "singlestore.W008",
+                model,
+                live=_sort_text(live_sort),
+                planned=_sort_text(plan.sort_key or ()),
+                **values,
+            )
+        )
+    return found
+
+
+def check_live_tables(app_configs=None, databases=None, **kwargs):
+    """The database check (check --database): live tables against their plans."""
+    found = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "singlestore":
+            continue
+        models = singlestore_models(app_configs, aliases=[alias])
+        with connection.cursor() as cursor:
+            tables = set(connection.introspection.table_names(cursor))
+            for model in models:
+                try:
+                    plan = plan_for(model)
+                except PlanError:
+                    continue
+                if plan.db_table in tables:
+                    live = connection.introspection.get_table_storage(
+                        cursor, plan.db_table
+                    )
+                    found.extend(compare_live(model, alias, plan, live))
+    return found
+
+
+def register():
+    """Register the checks (idempotent: the registry keeps a set)."""
+    checks.register(check_settings, checks.Tags.models)
+    checks.register(check_models, checks.Tags.models)
+    checks.register(check_live_tables, checks.Tags.database)

@@ -1,0 +1,465 @@
+"""System checks: one test per id, asserting the exact messages."""
+
+from django.apps import apps
+from django.core import checks
+from django.db import models
+from django.test import override_settings
+from django.test.utils import isolate_apps
+
+from django_singlestore import checks as singlestore_checks
+from django_singlestore.checks import (
+    CATALOG,
+    check_foreign_keys,
+    check_model,
+    check_models,
+    compare_live,
+    settings_messages,
+)
+from django_singlestore.conf import build_settings
+from django_singlestore.tables import plan_for
+
+from .test_tables import CONTRIB_APPS
+
+UNENFORCED_WAYS = (
+    "store {label} as a reference table (SINGLESTORE['STORAGE']['{label}'] = "
+    "'ROWSTORE REFERENCE'), or list '{label}' in SINGLESTORE['UNENFORCED_UNIQUE'] "
+    "to declare the key UNENFORCED RELY (duplicates are then not rejected)."
+)
+SHARD_REASON = (
+    "SingleStore enforces a unique key on a sharded table only when it contains "
+    "every shard-key column, and the shard key is "
+)
+
+FK_NOTE = checks.Info(
+    "SingleStore does not enforce foreign keys: the database accepts rows that "
+    "reference missing rows.",
+    hint="Django's on_delete handling still runs for deletes made through the "
+    "ORM; raw SQL, QuerySet.update() and bulk loads are not checked.",
+    id="singlestore.I001",
+)
+
+
+class Unit(models.Model):
+    class Meta:
+        abstract = True
+        app_label = "unit"
+
+
+def run(model, environ=None, **config):
+    return check_model(model, build_settings(config, environ or {}))
+
+
+@isolate_apps("tests.unit")
+def test_e001_unique_field_outside_the_shard_key():
+    class Newsletter(Unit):
+        email = models.CharField(max_length=100, unique=True)
+
+    assert run(Newsletter) == [
+        checks.Error(
+            "The unique set from field 'email' (email) cannot be enforced: "
+            + SHARD_REASON
+            + "(id).",
+            hint="Shard unit.Newsletter by some of these fields "
+            "(SINGLESTORE['SHARD_KEYS']['unit.Newsletter'] = ['email']), "
+            + UNENFORCED_WAYS.format(label="unit.Newsletter"),
+            obj=Newsletter,
+            id="singlestore.E001",
+        )
+    ]
+    # Each way out of the hint silences it.
+    assert run(Newsletter, SHARD_KEYS={"unit.Newsletter": ["email"]}) == []
+    assert run(Newsletter, STORAGE={"unit": "ROWSTORE REFERENCE"}) == []
+
+
+@isolate_apps("tests.unit")
+def test_e001_keyless_table_and_unique_together():
+    class Visit(Unit):
+        page = models.IntegerField()
+        day = models.IntegerField()
+
+        class Meta(Unit.Meta):
+            unique_together = [("page", "day")]
+
+    assert run(Visit, SHARD_KEYS={"unit.Visit": []}) == [
+        checks.Error(
+            "The unique set from unique_together ('page', 'day') (page, day) cannot "
+            "be enforced: the table is keyless-sharded (SHARD KEY ()), so equal "
+            "values can land on different partitions and SingleStore enforces no "
+            "unique key.",
+            hint="Shard unit.Visit by some of these fields "
+            "(SINGLESTORE['SHARD_KEYS']['unit.Visit'] = ['page', 'day']), "
+            + UNENFORCED_WAYS.format(label="unit.Visit"),
+            obj=Visit,
+            id="singlestore.E001",
+        )
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_e002_second_unique_key_on_columnstore():
+    class Slot(Unit):
+        room = models.IntegerField()
+        hour = models.IntegerField()
+
+        class Meta(Unit.Meta):
+            constraints = [
+                models.UniqueConstraint(fields=["room", "hour"], name="uniq_slot")
+            ]
+
+    assert run(Slot, STORAGE={"unit.Slot": "REFERENCE"}) == [
+        checks.Error(
+            "The unique set from constraint 'uniq_slot' (room, hour) cannot be "
+            "enforced: a columnstore table holds more than one unique key only when "
+            "all of them are single-column, and this table already has PRIMARY KEY "
+            "(id).",
+            hint="Remove one of the unique sets, store unit.Slot as a rowstore table "
+            "(SINGLESTORE['STORAGE']['unit.Slot'] = 'ROWSTORE' or 'ROWSTORE "
+            "REFERENCE'), or list 'unit.Slot' in SINGLESTORE['UNENFORCED_UNIQUE'] to "
+            "declare the key UNENFORCED RELY (duplicates are then not rejected).",
+            obj=Slot,
+            id="singlestore.E002",
+        )
+    ]
+    assert run(Slot, STORAGE={"unit.Slot": "ROWSTORE REFERENCE"}) == []
+
+
+@isolate_apps("tests.unit")
+def test_e003_float_primary_key_on_columnstore():
+    class Reading(Unit):
+        value = models.FloatField(primary_key=True)
+
+    field = Reading._meta.get_field("value")
+    assert run(Reading) == [
+        checks.Error(
+            "unit.Reading.value is a floating-point primary key column; SingleStore "
+            "refuses FLOAT and DOUBLE primary keys on COLUMNSTORE (columnstore) "
+            "tables.",
+            hint="Use an integer or DecimalField primary key, or store unit.Reading "
+            "as a rowstore table (SINGLESTORE['STORAGE']['unit.Reading'] = "
+            "'ROWSTORE').",
+            obj=field,
+            id="singlestore.E003",
+        )
+    ]
+    assert run(Reading, STORAGE={"unit": "ROWSTORE"}) == []
+
+
+@isolate_apps("tests.unit")
+def test_e004_one_to_one_field_on_a_sharded_table():
+    class Person(Unit):
+        pass
+
+    class Passport(Unit):
+        person = models.OneToOneField(Person, models.CASCADE)
+
+    field = Passport._meta.get_field("person")
+    assert run(Passport) == [
+        checks.Error(
+            "OneToOneField 'person' is not the primary key of a sharded table, so "
+            "its unique key cannot be enforced: " + SHARD_REASON + "(id).",
+            hint="Make it the primary key (primary_key=True), shard unit.Passport by "
+            "it (SINGLESTORE['SHARD_KEYS']['unit.Passport'] = ['person']), "
+            + UNENFORCED_WAYS.format(label="unit.Passport"),
+            obj=field,
+            id="singlestore.E004",
+        )
+    ]
+    assert run(Passport, SHARD_KEYS={"unit.Passport": ["person"]}) == []
+
+
+@isolate_apps("tests.unit")
+def test_e005_e006_unknown_apps_and_models_in_settings_and_environment():
+    class Order(Unit):
+        pass
+
+    registry = Order._meta.apps
+    settings = build_settings(
+        {
+            "STORAGE": {
+                "unti": "ROWSTORE",
+                "unit.Ordr": "ROWSTORE",
+                "unit": "REFERENCE",
+            },
+            "UNENFORCED_UNIQUE": ["unit.order"],
+        },
+        {"DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_UNITS": "1"},
+    )
+    assert settings_messages(registry, settings) == [
+        checks.Error(
+            "SINGLESTORE['STORAGE'] names the app 'unti', which is not installed.",
+            hint="Use the label of an installed app (did you mean 'unit'?).",
+            id="singlestore.E005",
+        ),
+        checks.Error(
+            "SINGLESTORE['STORAGE'] names the model 'unit.ordr', which does not exist.",
+            hint='Use "app_label.ModelName" of an existing model (did you mean '
+            "'unit.order'?).",
+            id="singlestore.E006",
+        ),
+        checks.Error(
+            "The environment variable DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_UNITS "
+            "names the app 'units', which is not installed.",
+            hint="Use the label of an installed app (did you mean 'UNIT'?).",
+            id="singlestore.E005",
+        ),
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_e007_unknown_field_in_a_shard_key():
+    class Order(Unit):
+        placed = models.DateTimeField()
+
+    assert run(Order, SHARD_KEYS={"unit.Order": ["customer"]}) == [
+        checks.Error(
+            "SINGLESTORE['SHARD_KEYS']['unit.Order'] names 'customer', which is not a "
+            "column of unit.Order.",
+            hint="Use field names of unit.Order: id, placed.",
+            obj=Order,
+            id="singlestore.E007",
+        )
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_e008_sort_key_on_a_rowstore_table():
+    class Order(Unit):
+        placed = models.DateTimeField()
+
+    config = {
+        "STORAGE": {"unit": "ROWSTORE REFERENCE"},
+        "SORT_KEYS": {"unit.Order": ["-placed"]},
+    }
+    assert run(Order, **config) == [
+        checks.Error(
+            "SINGLESTORE['SORT_KEYS'] has an entry for unit.Order, whose table is a "
+            "ROWSTORE REFERENCE table; only columnstore tables have a sort key.",
+            hint="Remove the entry or store unit.Order as COLUMNSTORE or REFERENCE.",
+            obj=Order,
+            id="singlestore.E008",
+        )
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_e009_shard_key_on_a_reference_table():
+    class Country(Unit):
+        pass
+
+    config = {"STORAGE": {"unit": "REFERENCE"}, "SHARD_KEYS": {"unit.Country": []}}
+    assert run(Country, **config) == [
+        checks.Error(
+            "SINGLESTORE['SHARD_KEYS'] has an entry for unit.Country, whose table is "
+            "a REFERENCE table; reference tables are copied to every node and have "
+            "no shard key.",
+            hint="Remove the entry or store unit.Country as COLUMNSTORE or ROWSTORE.",
+            obj=Country,
+            id="singlestore.E009",
+        )
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_w001_unenforced_unique_set():
+    class Newsletter(Unit):
+        email = models.CharField(max_length=100, unique=True)
+
+    environ = {"DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_UNIT": "yes"}
+    assert run(Newsletter, environ) == [
+        checks.Warning(
+            "The unique set from field 'email' (email) is declared UNENFORCED RELY, "
+            "so SingleStore will not reject duplicates: " + SHARD_REASON + "(id).",
+            hint="Check uniqueness in the application (Django's validate_unique() "
+            "runs in forms and full_clean()), or choose a shard key or storage type "
+            "that can enforce it.",
+            obj=Newsletter,
+            id="singlestore.W001",
+        )
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_w002_32_bit_auto_fields_on_sharded_tables_only():
+    class Small(Unit):
+        id = models.SmallAutoField(primary_key=True)
+
+    class Regular(Unit):
+        id = models.AutoField(primary_key=True)
+
+    class Big(Unit):
+        id = models.BigAutoField(primary_key=True)
+
+    hint = (
+        'Set DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField" (or the app\'s '
+        "default_auto_field) and make a migration."
+    )
+    for model, kind in ((Small, "SmallAutoField"), (Regular, "AutoField")):
+        assert run(model, STORAGE={"unit": "ROWSTORE"}) == [
+            checks.Warning(
+                f"unit.{model.__name__}.id is a 32-bit {kind} on a sharded table; "
+                "SingleStore's AUTO_INCREMENT values on sharded tables exceed 32 "
+                "bits, so the backend stores the column as BIGINT.",
+                hint=hint,
+                obj=model._meta.pk,
+                id="singlestore.W002",
+            )
+        ]
+        assert run(model, STORAGE={"unit": "REFERENCE"}) == []
+    assert run(Big) == []
+
+
+@isolate_apps("tests.unit")
+def test_w003_w004_w005_constraints_and_indexes_singlestore_lacks():
+    class Item(Unit):
+        name = models.CharField(max_length=10)
+        price = models.IntegerField()
+
+        class Meta(Unit.Meta):
+            constraints = [
+                models.CheckConstraint(
+                    condition=models.Q(price__gte=0), name="price_positive"
+                ),
+                models.UniqueConstraint(
+                    models.functions.Lower("name"), name="uniq_lower_name"
+                ),
+                models.UniqueConstraint(
+                    fields=["name"],
+                    condition=models.Q(price__gt=0),
+                    name="uniq_priced_name",
+                ),
+            ]
+            indexes = [models.Index(models.functions.Upper("name"), name="upper")]
+
+    unique_hint = (
+        "Rewrite it as UniqueConstraint(fields=[...], name=...) without those "
+        "options, or validate it in the application (Django runs it in "
+        "full_clean() and forms)."
+    )
+    assert run(Item, STORAGE={"unit": "ROWSTORE REFERENCE"}) == [
+        checks.Warning(
+            "Check constraint 'price_positive' is not created: SingleStore has no "
+            "CHECK constraints.",
+            hint="Validate the condition in the application (Django runs it in "
+            "full_clean() and forms), or remove the constraint.",
+            obj=Item,
+            id="singlestore.W003",
+        ),
+        checks.Warning(
+            "Unique constraint 'uniq_lower_name' is not created, so duplicates are "
+            "not rejected: SingleStore has no unique keys with expressions.",
+            hint=unique_hint,
+            obj=Item,
+            id="singlestore.W005",
+        ),
+        checks.Warning(
+            "Unique constraint 'uniq_priced_name' is not created, so duplicates are "
+            "not rejected: SingleStore has no unique keys with conditions.",
+            hint=unique_hint,
+            obj=Item,
+            id="singlestore.W005",
+        ),
+        checks.Warning(
+            "Index 'upper' is not created: SingleStore has no indexes on expressions.",
+            hint="Index a stored generated column instead (GeneratedField(..., "
+            "db_persist=True) with db_index=True), or remove the index.",
+            obj=Item,
+            id="singlestore.W004",
+        ),
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_w006_w007_w008_live_tables_that_drifted_from_the_plan():
+    class Order(Unit):
+        placed = models.DateTimeField()
+
+    settings = build_settings({"SORT_KEYS": {"unit.Order": ["-placed"]}}, {})
+    plan = plan_for(Order, settings)
+    assert (
+        compare_live(
+            Order, "default", plan, ("COLUMNSTORE", ["id"], [("placed", True)])
+        )
+        == []
+    )
+    assert compare_live(Order, "default", plan, ("ROWSTORE", None, None)) == [
+        checks.Warning(
+            "Table 'unit_order' on database 'default' is a ROWSTORE table, but the "
+            "settings plan a COLUMNSTORE table.",
+            hint="SingleStore cannot change a table's storage type in place: "
+            "recreate the table (copy the rows into a new table, then rename it), or "
+            "change SINGLESTORE['STORAGE'] to match the database.",
+            obj=Order,
+            id="singlestore.W006",
+        ),
+        checks.Warning(
+            "Table 'unit_order' on database 'default' has the shard key none, but "
+            "the settings plan (id).",
+            hint="SingleStore cannot change a shard key in place: recreate the table "
+            "with the planned shard key, or change SINGLESTORE['SHARD_KEYS'] to "
+            "match the database.",
+            obj=Order,
+            id="singlestore.W007",
+        ),
+        checks.Warning(
+            "Table 'unit_order' on database 'default' has the sort key (), but the "
+            "settings plan (placed DESC).",
+            hint="SingleStore cannot change a sort key in place: recreate the table "
+            "with the planned sort key, or change SINGLESTORE['SORT_KEYS'] to match "
+            "the database.",
+            obj=Order,
+            id="singlestore.W008",
+        ),
+    ]
+    unordered = plan_for(Order, build_settings({}, {}))
+    assert compare_live(Order, "default", unordered, ("COLUMNSTORE", ("id",), ())) == []
+
+
+@isolate_apps("tests.unit")
+def test_i001_once_per_project():
+    class Customer(Unit):
+        pass
+
+    class Order(Unit):
+        customer = models.ForeignKey(Customer, models.CASCADE)
+        buyer = models.ForeignKey(Customer, models.CASCADE, related_name="+")
+
+    class Loose(Unit):
+        customer = models.ForeignKey(Customer, models.CASCADE, db_constraint=False)
+
+    assert check_foreign_keys([Customer, Order, Order]) == [FK_NOTE]
+    assert check_foreign_keys([Customer, Loose]) == []
+
+
+@override_settings(INSTALLED_APPS=CONTRIB_APPS, SINGLESTORE={})
+def test_fresh_startproject_gets_only_the_foreign_key_note():
+    assert check_models() == [FK_NOTE]
+    assert settings_messages(apps) == []
+
+
+class NothingHere:
+    """A router that sends no model to any database."""
+
+    def allow_migrate(self, db, app_label, **hints):
+        return False
+
+
+@override_settings(
+    INSTALLED_APPS=CONTRIB_APPS,
+    DATABASE_ROUTERS=[f"{__name__}.NothingHere"],
+)
+def test_models_that_do_not_migrate_to_singlestore_are_not_checked():
+    assert singlestore_checks.singlestore_aliases() == ["default"]
+    assert check_models() == []
+
+
+def test_checks_are_registered_by_the_app():
+    registered = checks.registry.registry.get_checks(include_deployment_checks=False)
+    assert singlestore_checks.check_models in registered
+    assert singlestore_checks.check_settings in registered
+    assert singlestore_checks.check_live_tables in registered
+    assert checks.Tags.database in singlestore_checks.check_live_tables.tags
+    assert sorted(CATALOG) == sorted(
+        [f"singlestore.E00{n}" for n in range(1, 10)]
+        + [f"singlestore.W00{n}" for n in range(1, 9)]
+        + ["singlestore.I001"]
+    )
