@@ -10,10 +10,10 @@ from .translate import Context, Refuse, translate
 # Everything SingleStore-specific, and every word a rule inspects. A
 # statement without any of these is plain MySQL and is forwarded untouched.
 WANTS = re.compile(
-    r":>|::|<\*>|<->|->|"
+    r":>|::|<\*>|<->|->|\bVERSION\s*\(|"
     r"\b(?:JSON_\w+|DATE_TRUNC|MATCH|BM25\w*|DOT_PRODUCT|EUCLIDEAN_DISTANCE|"
     r"VECTOR|memsql_\w+|default_table_type|table_name_case_sensitivity|"
-    r"VERSION\s*\(|SAVEPOINT|ROLLBACK\s+(?:WORK\s+)?TO|RELEASE|ISOLATION|"
+    r"SAVEPOINT|ROLLBACK\s+(?:WORK\s+)?TO|RELEASE|ISOLATION|"
     r"tx_isolation|transaction_isolation|enable_extended_types_metadata|"
     r"vector_type_project_format|CREATE|ALTER|DROP|RENAME|SHOW|"
     r"information_schema|EXPLAIN|UPDATE|DELETE|RETURNING|YEARWEEK|SHA2|"

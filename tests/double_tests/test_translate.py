@@ -1,0 +1,227 @@
+"""SingleStore expressions answered as SingleStore answers them.
+
+Statement in, exact rows (and column names) out; MySQL-only syntax gets
+SingleStore's error. Written to pass against a real SingleStore as well.
+"""
+
+import datetime
+
+import pytest
+
+
+def rows(conn, sql):
+    cur = conn.cursor()
+    cur.execute(sql)
+    return [tuple(r) for r in cur.fetchall()]
+
+
+def names(conn, sql):
+    cur = conn.cursor()
+    cur.execute(sql)
+    cur.fetchall()
+    return [d[0] for d in cur.description]
+
+
+def error_of(conn, sql):
+    with pytest.raises(Exception) as info:
+        conn.cursor().execute(sql)
+    return info.value.args[0], info.value.args[1]
+
+
+@pytest.fixture
+def docs(s2):
+    s2.cursor().execute(
+        "CREATE TABLE docs (id BIGINT PRIMARY KEY, doc JSON, v VECTOR(3))"
+    )
+    s2.cursor().execute(
+        "INSERT INTO docs VALUES (1, '{\"a\": {\"b\": [1, 2.5, \"x\"]}, \"s\": \"hi\","
+        " \"n\": null, \"t\": true, \"f\": 1.5, \"g\": -2.5, \"q\": \"it\\\\\"s\"}',"
+        " '[1,2,3]')"
+    )
+    return s2
+
+
+def test_server_variables(s2):
+    assert rows(
+        s2,
+        "SELECT @@memsql_version, @@default_table_type, VERSION(), "
+        "@@table_name_case_sensitivity",
+    ) == [("8.9.3", "columnstore", "5.7.32", 1)]
+    assert names(s2, "SELECT @@memsql_version, VERSION()") == [
+        "@@memsql_version",
+        "VERSION()",
+    ]
+
+
+def test_driver_session_variables_are_accepted(s2):
+    cur = s2.cursor()
+    cur.execute("SET @@SESSION.enable_extended_types_metadata=on")
+    cur.execute("SET @@SESSION.vector_type_project_format=JSON")
+
+
+def test_casts(s2):
+    assert rows(
+        s2,
+        "SELECT '12' :> BIGINT, '-3' :> INT, 'abc' :> VARCHAR(2), 2.5 :> DOUBLE, "
+        "'1.239' :> DECIMAL(5, 2), '2024-05-17 10:11:12.5' :> DATETIME(6), "
+        "'2024-05-17' :> DATE, 7 :> TEXT",
+    ) == [
+        (
+            12,
+            -3,
+            "ab",
+            2.5,
+            __import__("decimal").Decimal("1.24"),
+            datetime.datetime(2024, 5, 17, 10, 11, 12, 500000),
+            datetime.date(2024, 5, 17),
+            "7",
+        )
+    ]
+
+
+def test_forced_cast_never_fails(s2):
+    assert rows(s2, "SELECT 'abc' !:> BIGINT, NULL !:> INT") == [(0, None)]
+
+
+def test_cast_binds_to_the_preceding_primary(s2):
+    assert rows(s2, "SELECT 1 + '2' :> INT, (1 + 2) :> TEXT, CONCAT('a', 'b') :> CHAR(1)") == [
+        (3, "3", "a")
+    ]
+
+
+def test_changed_select_items_keep_their_text_as_column_name(docs):
+    assert names(docs, "SELECT doc::$s, doc::a AS x, id :> TEXT, id FROM docs") == [
+        "doc::$s",
+        "x",
+        "id :> TEXT",
+        "id",
+    ]
+
+
+def test_json_extract_functions(docs):
+    assert rows(
+        docs,
+        "SELECT JSON_EXTRACT_STRING(doc, 's'), JSON_EXTRACT_STRING(doc, 'a', 'b', 2), "
+        "JSON_EXTRACT_STRING(doc, 'n'), JSON_EXTRACT_STRING(doc, 'missing'), "
+        "JSON_EXTRACT_STRING(doc, 'q'), JSON_EXTRACT_JSON(doc, 'a'), "
+        "JSON_EXTRACT_JSON(doc, 'a', 'b', 0), JSON_EXTRACT_DOUBLE(doc, 'a', 'b', 1), "
+        "JSON_EXTRACT_BIGINT(doc, 'f'), JSON_EXTRACT_BIGINT(doc, 'g'), "
+        "JSON_EXTRACT_BIGINT(doc, 't') FROM docs",
+    ) == [("hi", "x", None, None, 'it"s', '{"b":[1,2.5,"x"]}', "1", 2.5, 2, -3, 1)]
+
+
+def test_colon_operators_and_chains(docs):
+    assert rows(
+        docs, "SELECT doc::a, doc::$s, doc::%f, doc::a::b, doc::a::b::`1` FROM docs"
+    ) == [('{"b":[1,2.5,"x"]}', "hi", 1.5, '[1,2.5,"x"]', None)]
+
+
+def test_colon_operators_in_where(docs):
+    assert rows(docs, "SELECT id FROM docs WHERE doc::$s = 'hi' AND doc::%f > 1") == [
+        (1,)
+    ]
+
+
+def test_match_any_exists(docs):
+    assert rows(
+        docs,
+        "SELECT JSON_MATCH_ANY_EXISTS(doc, 'a', 'b'), JSON_MATCH_ANY_EXISTS(doc, 'zz'),"
+        " JSON_MATCH_ANY_EXISTS(doc, 'n') FROM docs",
+    ) == [(1, 0, 1)]
+
+
+def test_other_json_functions(docs):
+    assert rows(
+        docs,
+        "SELECT JSON_BUILD_OBJECT('k', 1, 'm', 'x'), JSON_LENGTH(doc, 'a', 'b'), "
+        "JSON_KEYS(doc::a), JSON_GET_TYPE(doc::a), JSON_GET_TYPE(doc::n), "
+        "JSON_ARRAY_CONTAINS_DOUBLE(doc::a::b, 2.5), "
+        "JSON_ARRAY_CONTAINS_STRING(doc::a::b, 'x'), "
+        "JSON_ARRAY_CONTAINS_STRING(doc::a::b, 'y'), "
+        "JSON_ARRAY_CONTAINS_JSON('[[1],{\"a\":2}]', '{\"a\": 2}') FROM docs",
+    ) == [('{"k":1,"m":"x"}', 3, '["b"]', "object", "null", 1, 1, 0, 1)]
+
+
+def test_date_trunc(s2):
+    assert rows(
+        s2,
+        "SELECT DATE_TRUNC('year', '2024-05-17 10:11:12'), "
+        "DATE_TRUNC('quarter', '2024-05-17 10:11:12'), "
+        "DATE_TRUNC('week', '2024-05-17 10:11:12'), "
+        "DATE_TRUNC('hour', '2024-05-17 10:11:12')",
+    ) == [
+        (
+            datetime.datetime(2024, 1, 1),
+            datetime.datetime(2024, 4, 1),
+            datetime.datetime(2024, 5, 13),
+            datetime.datetime(2024, 5, 17, 10),
+        )
+    ]
+
+
+def test_vector_functions_and_operators(docs):
+    assert rows(
+        docs,
+        "SELECT DOT_PRODUCT(v, '[1,1,1]'), v <*> '[2,0,0]', "
+        "EUCLIDEAN_DISTANCE(v, '[1,2,7]'), v <-> '[1,2,3]' FROM docs",
+    ) == [(6.0, 2.0, 4.0, 0.0)]
+
+
+def test_vector_order_by_limit(docs):
+    docs.cursor().execute("INSERT INTO docs VALUES (2, '{}', '[0,0,1]'), (3, '{}', '[9,9,9]')")
+    assert rows(
+        docs, "SELECT id FROM docs ORDER BY v <-> '[0,0,0]' LIMIT 2"
+    ) == [(2,), (1,)]
+
+
+def test_vector_cast_checks_the_length(s2):
+    assert rows(s2, "SELECT '[1, 2]' :> VECTOR(2)") == [("[1,2]",)]
+
+
+def test_explain_json(docs):
+    cur = docs.cursor()
+    cur.execute("EXPLAIN JSON SELECT * FROM docs WHERE doc::$s = 'hi'")
+    assert len(cur.fetchall()) == 1
+
+
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        ("SELECT JSON_UNQUOTE('\"a\"')", (1305, "FUNCTION {db}.JSON_UNQUOTE does not exist")),
+        ("SELECT JSON_EXTRACT('{}', '$.a')", (1305, "FUNCTION {db}.JSON_EXTRACT does not exist")),
+        ("SELECT JSON_CONTAINS('[1]', '1')", (1305, "FUNCTION {db}.JSON_CONTAINS does not exist")),
+        ("SELECT JSON_OBJECT('a', 1)", (1305, "FUNCTION {db}.JSON_OBJECT does not exist")),
+        ("SELECT JSON_ARRAY(1)", (1305, "FUNCTION {db}.JSON_ARRAY does not exist")),
+        ("SELECT JSON_TYPE('1')", (1305, "FUNCTION {db}.JSON_TYPE does not exist")),
+        ("SELECT YEARWEEK(NOW())", (1305, "FUNCTION {db}.YEARWEEK does not exist")),
+        (
+            "SELECT SHA2('a', 224)",
+            (1706, "Feature 'SHA2 with 224 bits' is not supported by SingleStore."),
+        ),
+    ],
+)
+def test_mysql_only_functions_are_refused(s2, sql, expected):
+    db = s2.cursor()
+    db.execute("SELECT DATABASE()")
+    name = db.fetchall()[0][0]
+    assert error_of(s2, sql) == (expected[0], expected[1].format(db=name))
+
+
+@pytest.mark.parametrize(
+    "sql, near",
+    [
+        ("SELECT '{}'->'$.a'", "->'$.a'"),
+        ("SELECT '{}'->>'$.a'", "->>'$.a'"),
+    ],
+)
+def test_mysql_arrows_are_parse_errors(s2, sql, near):
+    assert error_of(s2, sql) == (
+        1064,
+        "You have an error in your SQL syntax; check the manual that corresponds to "
+        f"your SingleStore server version for the right syntax to use near '{near}' "
+        "at line 1",
+    )
+
+
+def test_sha2_with_supported_lengths_passes(s2):
+    assert rows(s2, "SELECT LENGTH(SHA2('a', 256))") == [(64,)]
