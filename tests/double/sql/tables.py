@@ -93,7 +93,9 @@ def _check_keys(meta, keys, columns):
         return errors.fail("multi_unique_columnstore")
     if meta.columnstore:
         hashed = [
-            tuple(k.columns) for k in keys if k.kind in ("primary", "unique", "key")
+            tuple(k.columns)
+            for k in keys
+            if k.kind in ("primary", "unique", "key") and not k.unenforced
         ]
         hashed += [(c.name,) for c in columns if c.unique or c.primary]
         if len(hashed) != len(set(hashed)):
