@@ -306,9 +306,9 @@ def check_foreign_keys(models):
     return []
 
 
-def _suggestion(word, choices):
+def _suggestion(word, choices, prefix=""):
     close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {prefix + close[0]!r}?)" if close else ""
 
 
 def _entry_messages(where, key, registry):
@@ -348,7 +348,7 @@ def _env_messages(prefix, env_apps, registry):
             "singlestore.E005",
             where=f"The environment variable {prefix}{env_app}",
             app=env_app.lower(),
-            suggestion=_suggestion(env_app, list(labels)),
+            suggestion=_suggestion(env_app, list(labels), prefix),
         )
         for env_app in sorted(env_apps)
         if env_app not in labels

@@ -1,5 +1,7 @@
 """System checks: one test per id, asserting the exact messages."""
 
+import contextlib
+
 from django.apps import apps
 from django.core import checks
 from django.db import models
@@ -199,7 +201,8 @@ def test_e005_e006_unknown_apps_and_models_in_settings_and_environment():
         checks.Error(
             "The environment variable DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_UNITS "
             "names the app 'units', which is not installed.",
-            hint="Use the label of an installed app (did you mean 'UNIT'?).",
+            hint="Use the label of an installed app (did you mean "
+            "'DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_UNIT'?).",
             id="singlestore.E005",
         ),
     ]
@@ -463,3 +466,52 @@ def test_checks_are_registered_by_the_app():
         + [f"singlestore.W00{n}" for n in range(1, 9)]
         + ["singlestore.I001"]
     )
+
+
+class LiveIntrospection:
+    """What the backend's introspection answers, for tables given up front."""
+
+    def __init__(self, live):
+        self.live = live
+
+    def table_names(self, cursor):
+        return list(self.live)
+
+    def get_table_storage(self, cursor, table_name):
+        return self.live[table_name]
+
+
+class LiveConnection:
+    def __init__(self, vendor, live):
+        self.vendor = vendor
+        self.introspection = LiveIntrospection(live)
+
+    def cursor(self):
+        return contextlib.nullcontext()
+
+
+@isolate_apps("tests.unit")
+def test_database_check_reads_existing_tables_of_singlestore_databases(monkeypatch):
+    class Order(Unit):
+        pass
+
+    class Customer(Unit):
+        pass
+
+    drifted = {"unit_order": ("ROWSTORE", ("id",), None)}
+    monkeypatch.setattr(
+        singlestore_checks,
+        "connections",
+        {
+            "default": LiveConnection("singlestore", drifted),
+            "legacy": LiveConnection("mysql", drifted),
+        },
+    )
+    app_configs = [Order._meta.apps.get_app_config("unit")]
+    found = singlestore_checks.check_live_tables(
+        app_configs, databases=["default", "legacy"]
+    )
+    assert [(message.id, message.obj) for message in found] == [
+        ("singlestore.W006", Order),
+    ]
+    assert singlestore_checks.check_live_tables(app_configs, databases=None) == []
