@@ -175,8 +175,6 @@ def _key_text(columns):
 
 
 def _sort_text(sort_key):
-    if sort_key is None:
-        return "none"
     return "(" + ", ".join(c + (" DESC" if d else "") for c, d in sort_key) + ")"
 
 
