@@ -8,6 +8,13 @@ import datetime
 
 import pytest
 
+def error_of(conn, sql):
+    """(errno, message) of the error `sql` raises (any driver's exception shape)."""
+    with pytest.raises(Exception) as info:
+        conn.cursor().execute(sql)
+    return info.value.args[0], info.value.args[1]
+
+
 
 def rows(conn, sql):
     cur = conn.cursor()
@@ -20,12 +27,6 @@ def names(conn, sql):
     cur.execute(sql)
     cur.fetchall()
     return [d[0] for d in cur.description]
-
-
-def error_of(conn, sql):
-    with pytest.raises(Exception) as info:
-        conn.cursor().execute(sql)
-    return info.value.args[0], info.value.args[1]
 
 
 @pytest.fixture

@@ -1,0 +1,150 @@
+"""SingleStore's refusals for transactions and DML shapes."""
+
+import pytest
+
+def error_of(conn, sql):
+    """(errno, message) of the error `sql` raises (any driver's exception shape)."""
+    with pytest.raises(Exception) as info:
+        conn.cursor().execute(sql)
+    return info.value.args[0], info.value.args[1]
+
+
+SYNTAX = (
+    "You have an error in your SQL syntax; check the manual that corresponds to "
+    "your SingleStore server version for the right syntax to use near '{}' at line 1"
+)
+
+
+def run(conn, *statements):
+    cur = conn.cursor()
+    for sql in statements:
+        cur.execute(sql)
+    return cur
+
+
+def rows(conn, sql):
+    return [tuple(r) for r in run(conn, sql).fetchall()]
+
+
+def feature(name, distributed=False):
+    tail = " Distributed" if distributed else ""
+    return 1706, f"Feature '{name}' is not supported by SingleStore{tail}."
+
+
+@pytest.fixture
+def db(s2):
+    run(
+        s2,
+        "CREATE TABLE cs (id BIGINT PRIMARY KEY, a INT, b VARCHAR(10))",
+        "CREATE ROWSTORE TABLE rs (id BIGINT PRIMARY KEY, a INT, k INT, SHARD KEY (id))",
+        "CREATE ROWSTORE REFERENCE TABLE ref (id BIGINT PRIMARY KEY, a INT)",
+        "INSERT INTO cs VALUES (1, 10, 'x'), (2, 20, 'y')",
+        "INSERT INTO rs VALUES (1, 10, 1), (2, 20, 2)",
+        "INSERT INTO ref VALUES (1, 10), (2, 20)",
+    )
+    return s2
+
+
+@pytest.mark.parametrize(
+    "sql", ["SAVEPOINT s1", "ROLLBACK TO SAVEPOINT s1", "ROLLBACK TO s1", "RELEASE SAVEPOINT s1"]
+)
+def test_savepoints_are_refused(s2, sql):
+    assert error_of(s2, sql) == feature("SAVEPOINT")
+
+
+@pytest.mark.parametrize(
+    "sql, level",
+    [
+        ("SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SERIALIZABLE"),
+        ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "REPEATABLE READ"),
+        ("SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", "READ UNCOMMITTED"),
+        ("SET SESSION transaction_isolation = 'REPEATABLE-READ'", "REPEATABLE READ"),
+    ],
+)
+def test_isolation_levels_other_than_read_committed(s2, sql, level):
+    assert error_of(s2, sql) == feature(f"{level} isolation level")
+
+
+def test_read_committed_and_transactions_work(db):
+    run(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    db.autocommit(False)
+    run(db, "BEGIN", "UPDATE cs SET a = 99 WHERE id = 1", "ROLLBACK")
+    db.autocommit(True)
+    assert rows(db, "SELECT a FROM cs WHERE id = 1") == [(10,)]
+
+
+def test_update_and_delete_with_order_by(db):
+    assert error_of(db, "UPDATE ref SET a = 1 ORDER BY id") == feature("UPDATE with ORDER BY")
+    assert error_of(db, "DELETE FROM cs ORDER BY id LIMIT 1") == feature(
+        "DELETE with ORDER BY"
+    )
+
+
+def test_update_limit_on_sharded_tables(db):
+    assert error_of(db, "UPDATE cs SET a = 1 LIMIT 1") == feature(
+        "UPDATE...LIMIT must be constrained to a single partition"
+    )
+    run(db, "UPDATE ref SET a = 5 WHERE id = 1 LIMIT 1")
+    assert rows(db, "SELECT a FROM ref WHERE id = 1") == [(5,)]
+
+
+def test_update_of_a_shard_key_column(db):
+    assert error_of(db, "UPDATE cs SET id = 3 WHERE id = 1") == feature(
+        "Updating the shard key column 'id'"
+    )
+    assert error_of(db, "UPDATE rs r SET r.id = 3, a = 1") == feature(
+        "Updating the shard key column 'id'"
+    )
+    run(db, "UPDATE ref SET id = 3 WHERE id = 1", "UPDATE cs SET a = a + 1, b = 'z'")
+    assert rows(db, "SELECT id, a, b FROM cs ORDER BY id") == [(1, 11, "z"), (2, 21, "z")]
+
+
+def test_limit_inside_in_subquery(db):
+    assert error_of(
+        db, "SELECT id FROM cs WHERE id IN (SELECT id FROM rs ORDER BY id LIMIT 1)"
+    ) == feature("LIMIT within an IN subquery")
+    assert error_of(
+        db, "DELETE FROM cs WHERE id NOT IN (SELECT id FROM rs LIMIT 1)"
+    ) == feature("LIMIT within an IN subquery")
+    assert rows(
+        db, "SELECT id FROM cs WHERE id IN (SELECT id FROM (SELECT id FROM rs LIMIT 1) x)"
+    ) == [(1,)]
+
+
+def test_for_update_with_join_or_subquery_on_columnstore(db):
+    message = feature("FOR UPDATE with subselect or join involving a columnstore table")
+    assert error_of(db, "SELECT * FROM cs JOIN rs ON rs.id = cs.id FOR UPDATE") == message
+    assert error_of(
+        db, "SELECT * FROM rs WHERE id IN (SELECT id FROM cs) FOR UPDATE"
+    ) == message
+    assert rows(db, "SELECT id FROM cs WHERE id = 1 FOR UPDATE") == [(1,)]
+    assert rows(
+        db, "SELECT rs.id FROM rs JOIN ref ON ref.id = rs.id WHERE rs.id = 2 FOR UPDATE"
+    ) == [(2,)]
+
+
+@pytest.mark.parametrize(
+    "tail, near",
+    [("NOWAIT", "NOWAIT"), ("SKIP LOCKED", "SKIP LOCKED"), ("OF rs", "OF rs")],
+)
+def test_for_update_options_mysql_has(db, tail, near):
+    assert error_of(db, f"SELECT * FROM rs FOR UPDATE {tail}") == (1064, SYNTAX.format(near))
+
+
+def test_insert_returning_and_ignore_with_on_duplicate_key(db):
+    assert error_of(db, "INSERT INTO ref VALUES (9, 9) RETURNING id") == (
+        1064,
+        SYNTAX.format("RETURNING id"),
+    )
+    assert error_of(
+        db, "INSERT IGNORE INTO ref VALUES (1, 1) ON DUPLICATE KEY UPDATE a = 2"
+    ) == feature("INSERT IGNORE ... ON DUPLICATE KEY UPDATE")
+    run(db, "INSERT INTO ref VALUES (1, 1) ON DUPLICATE KEY UPDATE a = VALUES(a)")
+    assert rows(db, "SELECT a FROM ref WHERE id = 1") == [(1,)]
+
+
+def test_update_returning_before_9_1(db):
+    assert error_of(db, "UPDATE ref SET a = 1 RETURNING id") == (
+        1064,
+        SYNTAX.format("RETURNING id"),
+    )
