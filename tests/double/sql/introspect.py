@@ -105,6 +105,12 @@ def singlestore_ddl(text, meta):
             ),
             text,
         )
+    if meta.columnstore:
+        text = re.sub(
+            r"(\n  (?:UNIQUE )?KEY `(?:[^`]|``)*` \([^\n]*?\))(,?)(?=\n)",
+            r"\1 USING HASH\2",
+            text,
+        )
     if meta.fulltext and meta.fulltext.get("version") == 2:
         text = text.replace("\n  FULLTEXT KEY", "\n  FULLTEXT USING VERSION 2 KEY")
     extra = []
@@ -243,7 +249,10 @@ _TABLES = (
 _STAT_COLUMNS = (
     "TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME, {nu} AS NON_UNIQUE, INDEX_SCHEMA, INDEX_NAME,"
     " SEQ_IN_INDEX, COLUMN_NAME, COLLATION, CARDINALITY, SUB_PART, PACKED, NULLABLE,"
-    " INDEX_TYPE, COMMENT, INDEX_COMMENT"
+    " IF(s.INDEX_TYPE = 'BTREE' AND EXISTS(SELECT 1 FROM {s}.table_kinds k"
+    " WHERE k.db = s.TABLE_SCHEMA AND k.name = s.TABLE_NAME"
+    " AND k.storage_type = 'COLUMNSTORE'), 'HASH', s.INDEX_TYPE) AS INDEX_TYPE,"
+    " COMMENT, INDEX_COMMENT"
 )
 
 _STATISTICS = (
@@ -251,10 +260,12 @@ _STATISTICS = (
     + _STAT_COLUMNS.format(
         nu="IF(EXISTS(SELECT 1 FROM {s}.key_columns u WHERE u.index_type = 'UNENFORCED'"
         " AND u.db = s.TABLE_SCHEMA AND u.tbl = s.TABLE_NAME AND u.index_name = s.INDEX_NAME),"
-        " 0, s.NON_UNIQUE)"
+        " 0, s.NON_UNIQUE)",
+        s="{s}",
     )
     + " FROM information_schema.STATISTICS s"
-    " UNION ALL SELECT 'def', db, tbl, non_unique, db, index_name, seq, column_name,"
+    " UNION ALL SELECT 'def', db, tbl, non_unique, db, index_name,"
+    " CAST(seq AS UNSIGNED), column_name,"
     " collation, NULL, NULL, NULL, '', index_type, '', '' FROM {s}.key_columns"
     " WHERE index_type <> 'UNENFORCED')"
 )

@@ -10,7 +10,7 @@ from .translate import Context, Refuse, translate
 # Everything SingleStore-specific, and every word a rule inspects. A
 # statement without any of these is plain MySQL and is forwarded untouched.
 WANTS = re.compile(
-    r":>|::|<\*>|<->|->|\bVERSION\s*\(|"
+    r":>|::|<\*>|<->|->|\bVERSION\s*\(|^\s*USE\b|"
     r"\b(?:JSON_\w+|DATE_TRUNC|MATCH|BM25\w*|DOT_PRODUCT|EUCLIDEAN_DISTANCE|"
     r"VECTOR|memsql_\w+|default_table_type|table_name_case_sensitivity|"
     r"SAVEPOINT|ROLLBACK\s+(?:WORK\s+)?TO|RELEASE|ISOLATION|"
@@ -82,6 +82,8 @@ class Session:
             verb == "ROLLBACK" and "TO" in words[1:3]
         ):
             return errors.fail("savepoint")
+        if verb == "USE" and len(sig) == 2:
+            return self._use(sql, sig[1].text.strip("`"))
         if verb == "SET":
             return self._set(sql, items, sig)
         if verb == "CREATE":
@@ -112,6 +114,13 @@ class Session:
                 return Forward("EXPLAIN FORMAT=JSON " + inner.sql)
             return inner
         return self._dml(sql, items, sig)
+
+    def _use(self, sql, database):
+        def on_done(error):
+            if error is None:
+                self.database = database
+
+        return Forward(sql, on_done)
 
     def _set(self, sql, items, sig):
         rules.check_set(self, sql, sig)
