@@ -345,12 +345,19 @@ def rewrite_match(session, items, ctx):
     for i, item in enumerate(items):
         if item.kind != "word" or i + 1 >= len(items):
             continue
-        if item.upper == "MATCH" and isinstance(items[i + 1], Group):
-            inner = significant(items[i + 1].items)
+        group_at = i + 1
+        while group_at < len(items) and items[group_at].kind in ("ws", "comment"):
+            group_at += 1
+        if (
+            item.upper == "MATCH"
+            and group_at < len(items)
+            and isinstance(items[group_at], Group)
+        ):
+            inner = significant(items[group_at].items)
             if len(inner) >= 2 and inner[0].is_word("TABLE"):
                 table = _resolve(session, items, inner[1:])
                 cols = _fulltext_columns(session, table, inner[1].text.strip("`"))
-                items[i + 1] = Raw("(" + cols + ")")
+                items[group_at] = Raw("(" + cols + ")")
                 ctx.changed = True
         elif item.upper in ("BM25", "BM25_GLOBAL") and isinstance(items[i + 1], Group):
             args = [significant(a) for a in split_commas(items[i + 1].items)]

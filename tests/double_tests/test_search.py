@@ -1,0 +1,98 @@
+"""Full-text (MATCH (TABLE t) AGAINST, BM25) and vector search through the double.
+
+Relevance scores are MariaDB's, not Lucene's BM25 (KNOWN_GAPS.md); the
+tests assert which rows match and their order, which both servers agree on
+for these simple one-word queries.
+"""
+
+import pytest
+
+
+def run(conn, *statements):
+    cur = conn.cursor()
+    for sql in statements:
+        cur.execute(sql)
+    return cur
+
+
+def rows(conn, sql):
+    return [tuple(r) for r in run(conn, sql).fetchall()]
+
+
+def error_of(conn, sql):
+    """(errno, message) of the error `sql` raises (any driver's exception shape)."""
+    with pytest.raises(Exception) as info:
+        conn.cursor().execute(sql)
+    return info.value.args[0], info.value.args[1]
+
+
+@pytest.fixture
+def articles(s2):
+    run(
+        s2,
+        "CREATE TABLE articles (id BIGINT PRIMARY KEY, title VARCHAR(100), body TEXT,"
+        " FULLTEXT USING VERSION 2 (title, body))",
+        "INSERT INTO articles VALUES"
+        " (1, 'Database systems', 'Business intelligence with SQL'),"
+        " (2, 'Cooking', 'Pasta and sauces'),"
+        " (3, 'Gardening', 'Roses and tulips, roses everywhere')",
+        "OPTIMIZE TABLE articles FLUSH",
+    )
+    return s2
+
+
+def test_match_table_against(articles):
+    assert rows(
+        articles, "SELECT id FROM articles WHERE MATCH (TABLE articles) AGAINST ('pasta')"
+    ) == [(2,)]
+
+
+def test_bm25_scores_rank_and_keep_the_column_name(articles):
+    cur = run(
+        articles,
+        "SELECT id, BM25(articles, 'roses') > 0 FROM articles ORDER BY id",
+    )
+    assert [tuple(r) for r in cur.fetchall()] == [(1, 0), (2, 0), (3, 1)]
+    assert [d[0] for d in cur.description] == ["id", "BM25(articles, 'roses') > 0"]
+
+
+def test_match_on_a_table_without_fulltext(s2):
+    run(s2, "CREATE TABLE plain (id BIGINT PRIMARY KEY, body TEXT)")
+    assert error_of(
+        s2, "SELECT id FROM plain WHERE MATCH (TABLE plain) AGAINST ('x')"
+    ) == (
+        1706,
+        "MATCH (TABLE plain) AGAINST requires a FULLTEXT USING VERSION 2 index on"
+        " table 'plain'",
+    )
+
+
+@pytest.fixture
+def vectors(s2):
+    run(
+        s2,
+        "CREATE TABLE items (id BIGINT PRIMARY KEY, emb VECTOR(3) NOT NULL,"
+        " VECTOR INDEX ix (emb) INDEX_OPTIONS '{\"metric_type\":\"DOT_PRODUCT\"}')",
+        "INSERT INTO items VALUES (1, '[1,0,0]'), (2, '[0,1,0]'), (3, '[0.6,0.8,0]')",
+    )
+    return s2
+
+
+def test_nearest_by_dot_product(vectors):
+    assert rows(
+        vectors,
+        "SELECT id, ROUND(emb <*> '[0,1,0]', 3) AS score FROM items"
+        " ORDER BY score DESC LIMIT 2",
+    ) == [(2, 1.0), (3, 0.8)]
+
+
+def test_nearest_by_euclidean_distance(vectors):
+    assert rows(
+        vectors,
+        "SELECT id FROM items ORDER BY EUCLIDEAN_DISTANCE(emb, '[1,0.1,0]') LIMIT 2",
+    ) == [(1,), (3,)]
+
+
+def test_vector_values_read_back_as_json_arrays(vectors):
+    run(vectors, "SET @@SESSION.vector_type_project_format=JSON")
+    assert rows(vectors, "SELECT emb FROM items WHERE id = 3") == [("[0.6,0.8,0]",)]
