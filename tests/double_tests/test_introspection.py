@@ -25,10 +25,11 @@ def create_lines(conn, table):
 def db(s2):
     run(
         s2,
-        "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(10) NOT NULL,"
+        "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, name"
+        " VARCHAR(10) NOT NULL,"
         " e VARCHAR(10), v VECTOR(2), body TEXT, SORT KEY (name DESC), KEY ix (name),"
         " UNIQUE KEY ue (e) UNENFORCED RELY, FULLTEXT USING VERSION 2 ft (body),"
-        " VECTOR INDEX vi (v) INDEX_OPTIONS '{\"metric_type\":\"EUCLIDEAN_DISTANCE\"}')",
+        ' VECTOR INDEX vi (v) INDEX_OPTIONS \'{"metric_type":"EUCLIDEAN_DISTANCE"}\')',
         "CREATE ROWSTORE REFERENCE TABLE r (id INT PRIMARY KEY, a INT, KEY (a))",
         "CREATE TABLE k (a INT, b INT, SHARD KEY ())",
         "CREATE ROWSTORE TABLE s (a INT, b INT, PRIMARY KEY (a, b), SHARD KEY (b))",
@@ -45,7 +46,7 @@ def test_show_create_table_columnstore(db):
     assert "  FULLTEXT USING VERSION 2 KEY `ft` (`body`)," in lines
     assert (
         "  VECTOR INDEX `vi` (`v`) INDEX_OPTIONS "
-        "'{\"metric_type\":\"EUCLIDEAN_DISTANCE\"}'," in lines
+        '\'{"metric_type":"EUCLIDEAN_DISTANCE"}\',' in lines
     )
     assert "  SHARD KEY `__SHARDKEY` (`id`)," in lines
     assert "  SORT KEY `name` (`name` DESC)" in lines
@@ -82,8 +83,18 @@ def test_show_index_has_shard_and_sort_keys(db):
 def test_show_index_columns(db):
     cur = run(db, "SHOW KEYS FROM r")
     assert [d[0] for d in cur.description] == [
-        "Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name", "Collation",
-        "Cardinality", "Sub_part", "Packed", "Null", "Index_type", "Comment",
+        "Table",
+        "Non_unique",
+        "Key_name",
+        "Seq_in_index",
+        "Column_name",
+        "Collation",
+        "Cardinality",
+        "Sub_part",
+        "Packed",
+        "Null",
+        "Index_type",
+        "Comment",
         "Index_comment",
     ]
     assert [tuple(r) for r in cur.fetchall()] == [
@@ -95,7 +106,8 @@ def test_show_index_columns(db):
 def test_information_schema_statistics(db):
     assert rows(
         db,
-        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, INDEX_TYPE"
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME,"
+        " INDEX_TYPE"
         " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()"
         " AND TABLE_NAME IN ('t', 'k') ORDER BY TABLE_NAME, INDEX_TYPE, INDEX_NAME",
     ) == [
@@ -111,7 +123,8 @@ def test_information_schema_statistics(db):
 def test_information_schema_tables_with_alias_and_join(db):
     assert rows(
         db,
-        "SELECT x.TABLE_NAME, x.STORAGE_TYPE, x.DISTRIBUTED FROM information_schema.TABLES x"
+        "SELECT x.TABLE_NAME, x.STORAGE_TYPE, x.DISTRIBUTED FROM"
+        " information_schema.TABLES x"
         " WHERE x.TABLE_SCHEMA = DATABASE() ORDER BY x.TABLE_NAME",
     ) == [
         ("k", "COLUMNSTORE", 1),
@@ -132,5 +145,6 @@ def test_views_have_no_storage_type(db):
     assert rows(
         db,
         "SELECT TABLE_NAME, TABLE_TYPE, STORAGE_TYPE, DISTRIBUTED FROM"
-        " information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'vw'",
+        " information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND"
+        " TABLE_NAME = 'vw'",
     ) == [("vw", "VIEW", None, None)]

@@ -2,6 +2,7 @@
 
 import pytest
 
+
 def error_of(conn, sql):
     """(errno, message) of the error `sql` raises (any driver's exception shape)."""
     with pytest.raises(Exception) as info:
@@ -36,7 +37,8 @@ def db(s2):
     run(
         s2,
         "CREATE TABLE cs (id BIGINT PRIMARY KEY, a INT, b VARCHAR(10))",
-        "CREATE ROWSTORE TABLE rs (id BIGINT PRIMARY KEY, a INT, k INT, SHARD KEY (id))",
+        "CREATE ROWSTORE TABLE rs (id BIGINT PRIMARY KEY, a INT, k INT, SHARD"
+        " KEY (id))",
         "CREATE ROWSTORE REFERENCE TABLE ref (id BIGINT PRIMARY KEY, a INT)",
         "INSERT INTO cs VALUES (1, 10, 'x'), (2, 20, 'y')",
         "INSERT INTO rs VALUES (1, 10, 1), (2, 20, 2)",
@@ -46,7 +48,13 @@ def db(s2):
 
 
 @pytest.mark.parametrize(
-    "sql", ["SAVEPOINT s1", "ROLLBACK TO SAVEPOINT s1", "ROLLBACK TO s1", "RELEASE SAVEPOINT s1"]
+    "sql",
+    [
+        "SAVEPOINT s1",
+        "ROLLBACK TO SAVEPOINT s1",
+        "ROLLBACK TO s1",
+        "RELEASE SAVEPOINT s1",
+    ],
 )
 def test_savepoints_are_refused(s2, sql):
     assert error_of(s2, sql) == feature("SAVEPOINT")
@@ -57,7 +65,10 @@ def test_savepoints_are_refused(s2, sql):
     [
         ("SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SERIALIZABLE"),
         ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "REPEATABLE READ"),
-        ("SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", "READ UNCOMMITTED"),
+        (
+            "SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
+            "READ UNCOMMITTED",
+        ),
         ("SET SESSION transaction_isolation = 'REPEATABLE-READ'", "REPEATABLE READ"),
     ],
 )
@@ -74,7 +85,9 @@ def test_read_committed_and_transactions_work(db):
 
 
 def test_update_and_delete_with_order_by(db):
-    assert error_of(db, "UPDATE ref SET a = 1 ORDER BY id") == feature("UPDATE with ORDER BY")
+    assert error_of(db, "UPDATE ref SET a = 1 ORDER BY id") == feature(
+        "UPDATE with ORDER BY"
+    )
     assert error_of(db, "DELETE FROM cs ORDER BY id LIMIT 1") == feature(
         "DELETE with ORDER BY"
     )
@@ -96,7 +109,10 @@ def test_update_of_a_shard_key_column(db):
         "Updating the shard key column 'id'"
     )
     run(db, "UPDATE ref SET id = 3 WHERE id = 1", "UPDATE cs SET a = a + 1, b = 'z'")
-    assert rows(db, "SELECT id, a, b FROM cs ORDER BY id") == [(1, 11, "z"), (2, 21, "z")]
+    assert rows(db, "SELECT id, a, b FROM cs ORDER BY id") == [
+        (1, 11, "z"),
+        (2, 21, "z"),
+    ]
 
 
 def test_limit_inside_in_subquery(db):
@@ -107,16 +123,20 @@ def test_limit_inside_in_subquery(db):
         db, "DELETE FROM cs WHERE id NOT IN (SELECT id FROM rs LIMIT 1)"
     ) == feature("LIMIT within an IN subquery")
     assert rows(
-        db, "SELECT id FROM cs WHERE id IN (SELECT id FROM (SELECT id FROM rs LIMIT 1) x)"
+        db,
+        "SELECT id FROM cs WHERE id IN (SELECT id FROM (SELECT id FROM rs LIMIT 1) x)",
     ) == [(1,)]
 
 
 def test_for_update_with_join_or_subquery_on_columnstore(db):
     message = feature("FOR UPDATE with subselect or join involving a columnstore table")
-    assert error_of(db, "SELECT * FROM cs JOIN rs ON rs.id = cs.id FOR UPDATE") == message
-    assert error_of(
-        db, "SELECT * FROM rs WHERE id IN (SELECT id FROM cs) FOR UPDATE"
-    ) == message
+    assert (
+        error_of(db, "SELECT * FROM cs JOIN rs ON rs.id = cs.id FOR UPDATE") == message
+    )
+    assert (
+        error_of(db, "SELECT * FROM rs WHERE id IN (SELECT id FROM cs) FOR UPDATE")
+        == message
+    )
     assert rows(db, "SELECT id FROM cs WHERE id = 1 FOR UPDATE") == [(1,)]
     assert rows(
         db, "SELECT rs.id FROM rs JOIN ref ON ref.id = rs.id WHERE rs.id = 2 FOR UPDATE"
@@ -128,7 +148,10 @@ def test_for_update_with_join_or_subquery_on_columnstore(db):
     [("NOWAIT", "NOWAIT"), ("SKIP LOCKED", "SKIP LOCKED"), ("OF rs", "OF rs")],
 )
 def test_for_update_options_mysql_has(db, tail, near):
-    assert error_of(db, f"SELECT * FROM rs FOR UPDATE {tail}") == (1064, SYNTAX.format(near))
+    assert error_of(db, f"SELECT * FROM rs FOR UPDATE {tail}") == (
+        1064,
+        SYNTAX.format(near),
+    )
 
 
 def test_insert_returning_and_ignore_with_on_duplicate_key(db):

@@ -43,7 +43,8 @@ def articles(s2):
 
 def test_match_table_against(articles):
     assert rows(
-        articles, "SELECT id FROM articles WHERE MATCH (TABLE articles) AGAINST ('pasta')"
+        articles,
+        "SELECT id FROM articles WHERE MATCH (TABLE articles) AGAINST ('pasta')",
     ) == [(2,)]
 
 
@@ -72,7 +73,7 @@ def vectors(s2):
     run(
         s2,
         "CREATE TABLE items (id BIGINT PRIMARY KEY, emb VECTOR(3) NOT NULL,"
-        " VECTOR INDEX ix (emb) INDEX_OPTIONS '{\"metric_type\":\"DOT_PRODUCT\"}')",
+        ' VECTOR INDEX ix (emb) INDEX_OPTIONS \'{"metric_type":"DOT_PRODUCT"}\')',
         "INSERT INTO items VALUES (1, '[1,0,0]'), (2, '[0,1,0]'), (3, '[0.6,0.8,0]')",
     )
     return s2

@@ -36,16 +36,39 @@ def test_escaped_quotes_stay_inside_the_literal():
 
 def test_singlestore_operators_are_single_tokens():
     assert kinds("a::$b::%c::d :> INT !:> JSON v<*>w x<->y p->>'$.q' r->'$.s'") == [
-        ("word", "a"), ("op", "::$"), ("word", "b"), ("op", "::%"), ("word", "c"),
-        ("op", "::"), ("word", "d"), ("op", ":>"), ("word", "INT"), ("op", "!:>"),
-        ("word", "JSON"), ("word", "v"), ("op", "<*>"), ("word", "w"), ("word", "x"),
-        ("op", "<->"), ("word", "y"), ("word", "p"), ("op", "->>"), ("str", "'$.q'"),
-        ("word", "r"), ("op", "->"), ("str", "'$.s'"),
+        ("word", "a"),
+        ("op", "::$"),
+        ("word", "b"),
+        ("op", "::%"),
+        ("word", "c"),
+        ("op", "::"),
+        ("word", "d"),
+        ("op", ":>"),
+        ("word", "INT"),
+        ("op", "!:>"),
+        ("word", "JSON"),
+        ("word", "v"),
+        ("op", "<*>"),
+        ("word", "w"),
+        ("word", "x"),
+        ("op", "<->"),
+        ("word", "y"),
+        ("word", "p"),
+        ("op", "->>"),
+        ("str", "'$.q'"),
+        ("word", "r"),
+        ("op", "->"),
+        ("str", "'$.s'"),
     ]
 
 
 def test_minus_before_a_number_is_not_a_vector_operator():
-    assert kinds("a<-1") == [("word", "a"), ("other", "<"), ("other", "-"), ("num", "1")]
+    assert kinds("a<-1") == [
+        ("word", "a"),
+        ("other", "<"),
+        ("other", "-"),
+        ("num", "1"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ import datetime
 
 import pytest
 
+
 def error_of(conn, sql):
     """(errno, message) of the error `sql` raises (any driver's exception shape)."""
     with pytest.raises(Exception) as info:
         conn.cursor().execute(sql)
     return info.value.args[0], info.value.args[1]
-
 
 
 def rows(conn, sql):
@@ -35,8 +35,8 @@ def docs(s2):
         "CREATE TABLE docs (id BIGINT PRIMARY KEY, doc JSON, v VECTOR(3))"
     )
     s2.cursor().execute(
-        "INSERT INTO docs VALUES (1, '{\"a\": {\"b\": [1, 2.5, \"x\"]}, \"s\": \"hi\","
-        " \"n\": null, \"t\": true, \"f\": 1.5, \"g\": -2.5, \"q\": \"it\\\\\"s\"}',"
+        'INSERT INTO docs VALUES (1, \'{"a": {"b": [1, 2.5, "x"]}, "s": "hi",'
+        ' "n": null, "t": true, "f": 1.5, "g": -2.5, "q": "it\\\\"s"}\','
         " '[1,2,3]')"
     )
     return s2
@@ -85,9 +85,9 @@ def test_forced_cast_never_fails(s2):
 
 
 def test_cast_binds_to_the_preceding_primary(s2):
-    assert rows(s2, "SELECT 1 + '2' :> INT, (1 + 2) :> TEXT, CONCAT('a', 'b') :> CHAR(1)") == [
-        (3, "3", "a")
-    ]
+    assert rows(
+        s2, "SELECT 1 + '2' :> INT, (1 + 2) :> TEXT, CONCAT('a', 'b') :> CHAR(1)"
+    ) == [(3, "3", "a")]
 
 
 def test_changed_select_items_keep_their_text_as_column_name(docs):
@@ -169,10 +169,13 @@ def test_vector_functions_and_operators(docs):
 
 
 def test_vector_order_by_limit(docs):
-    docs.cursor().execute("INSERT INTO docs VALUES (2, '{}', '[0,0,1]'), (3, '{}', '[9,9,9]')")
-    assert rows(
-        docs, "SELECT id FROM docs ORDER BY v <-> '[0,0,0]' LIMIT 2"
-    ) == [(2,), (1,)]
+    docs.cursor().execute(
+        "INSERT INTO docs VALUES (2, '{}', '[0,0,1]'), (3, '{}', '[9,9,9]')"
+    )
+    assert rows(docs, "SELECT id FROM docs ORDER BY v <-> '[0,0,0]' LIMIT 2") == [
+        (2,),
+        (1,),
+    ]
 
 
 def test_vector_cast_checks_the_length(s2):
@@ -188,10 +191,22 @@ def test_explain_json(docs):
 @pytest.mark.parametrize(
     "sql, expected",
     [
-        ("SELECT JSON_UNQUOTE('\"a\"')", (1305, "FUNCTION {db}.JSON_UNQUOTE does not exist")),
-        ("SELECT JSON_EXTRACT('{}', '$.a')", (1305, "FUNCTION {db}.JSON_EXTRACT does not exist")),
-        ("SELECT JSON_CONTAINS('[1]', '1')", (1305, "FUNCTION {db}.JSON_CONTAINS does not exist")),
-        ("SELECT JSON_OBJECT('a', 1)", (1305, "FUNCTION {db}.JSON_OBJECT does not exist")),
+        (
+            "SELECT JSON_UNQUOTE('\"a\"')",
+            (1305, "FUNCTION {db}.JSON_UNQUOTE does not exist"),
+        ),
+        (
+            "SELECT JSON_EXTRACT('{}', '$.a')",
+            (1305, "FUNCTION {db}.JSON_EXTRACT does not exist"),
+        ),
+        (
+            "SELECT JSON_CONTAINS('[1]', '1')",
+            (1305, "FUNCTION {db}.JSON_CONTAINS does not exist"),
+        ),
+        (
+            "SELECT JSON_OBJECT('a', 1)",
+            (1305, "FUNCTION {db}.JSON_OBJECT does not exist"),
+        ),
         ("SELECT JSON_ARRAY(1)", (1305, "FUNCTION {db}.JSON_ARRAY does not exist")),
         ("SELECT JSON_TYPE('1')", (1305, "FUNCTION {db}.JSON_TYPE does not exist")),
         ("SELECT YEARWEEK(NOW())", (1305, "FUNCTION {db}.YEARWEEK does not exist")),

@@ -6,7 +6,8 @@ Contract with the proxy (tests/double/proxy.py); both sides keep to it:
     engine.install()                         # creates the catalog schema if missing
     session = engine.session()               # one per client connection
     session.database                         # current database or None; the proxy
-                                             # sets it from the handshake and COM_INIT_DB
+                                             # sets it from the handshake and
+                                             # COM_INIT_DB (and USE)
     if session.wants(sql):                   # a cheap regex scan; False = fast path:
         outcome = session.handle(sql)        # the packet is forwarded untouched
     # outcome is one of:

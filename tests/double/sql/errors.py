@@ -51,7 +51,8 @@ ERRORS = {
         1305,
         "42000",
         "FUNCTION {db}.{name} does not exist",
-        "MySQL errno for an unknown function; D/cloud/reference/sql-reference/json-functions/",
+        "MySQL errno for an unknown function; "
+        "D/cloud/reference/sql-reference/json-functions/",
         True,
     ),
     "unique_shard": _other(
@@ -88,10 +89,12 @@ ERRORS = {
     "add_unique_index": _other(
         "ALTER TABLE which adds unique/primary/foreign index '{name}' is not supported "
         "on a columnstore table",
-        "UP features.py; D/cloud/create-a-database/specifying-unenforced-unique-constraints/",
+        "UP features.py; "
+        "D/cloud/create-a-database/specifying-unenforced-unique-constraints/",
     ),
     "auto_increment_change": _other(
-        "ALTER TABLE which modifies column '{col}' by adding or dropping AUTO_INCREMENT "
+        "ALTER TABLE which modifies column '{col}' by adding or dropping "
+        "AUTO_INCREMENT "
         "is not supported on a columnstore table",
         "UP features.py",
     ),
@@ -101,7 +104,8 @@ ERRORS = {
         "UP features.py",
     ),
     "drop_shard_index": _other(
-        "ALTER TABLE which drops shard index '{name}' on sharded table is not supported "
+        "ALTER TABLE which drops shard index '{name}' on sharded table is not "
+        "supported "
         "on a columnstore table.",
         "UP features.py",
     ),
@@ -137,7 +141,8 @@ ERRORS = {
     "savepoint": _feature("SAVEPOINT", "EF tests; UP uses_savepoints=False"),
     "isolation": _feature(
         "{level} isolation level",
-        "D/db/v9.1/introduction/faqs/durability (READ COMMITTED only; message inferred)",
+        "D/db/v9.1/introduction/faqs/durability "
+        "(READ COMMITTED only; message inferred)",
     ),
     "update_delete_order_by": _feature(
         "{verb} with ORDER BY",

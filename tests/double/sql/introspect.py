@@ -35,7 +35,8 @@ def _select_rows(columns, rows):
     selects = []
     for row in rows:
         cols = ", ".join(
-            f"{_literal(v)} AS {quote_ident(c)}" for c, v in zip(columns, row)
+            f"{_literal(v)} AS {quote_ident(c)}"
+            for c, v in zip(columns, row, strict=True)
         )
         selects.append("SELECT " + cols)
     return " UNION ALL ".join(selects)
@@ -117,7 +118,8 @@ def singlestore_ddl(text, meta):
     for name, index in meta.vector_indexes.items():
         options = f" INDEX_OPTIONS {index['options']}" if index["options"] else ""
         extra.append(
-            f"VECTOR INDEX {quote_ident(name)} ({quote_ident(index['column'])}){options}"
+            f"VECTOR INDEX {quote_ident(name)} "
+            f"({quote_ident(index['column'])}){options}"
         )
     if not meta.reference:
         cols = ",".join(quote_ident(c) for c in meta.shard_key or [])
@@ -132,7 +134,8 @@ def singlestore_ddl(text, meta):
                 quote_ident(c) + (" DESC" if d else "") for c, d in meta.sort_key
             )
             extra.append(
-                f"SORT KEY {quote_ident(meta.sort_name or meta.sort_key[0][0])} ({cols})"
+                f"SORT KEY {quote_ident(meta.sort_name or meta.sort_key[0][0])} "
+                f"({cols})"
             )
         else:
             extra.append(f"SORT KEY {quote_ident('__UNORDERED')} ()")
@@ -240,14 +243,16 @@ def _show_index(session, sig, words):
 
 
 _TABLES = (
-    "(SELECT t.*, COALESCE(k.storage_type, IF(t.TABLE_TYPE = 'BASE TABLE', {default}, NULL))"
-    " AS STORAGE_TYPE, IF(t.TABLE_TYPE = 'BASE TABLE', COALESCE(k.distributed, 1), NULL)"
+    "(SELECT t.*, COALESCE(k.storage_type,"
+    " IF(t.TABLE_TYPE = 'BASE TABLE', {default}, NULL)) AS STORAGE_TYPE,"
+    " IF(t.TABLE_TYPE = 'BASE TABLE', COALESCE(k.distributed, 1), NULL)"
     " AS DISTRIBUTED FROM information_schema.TABLES t LEFT JOIN {s}.table_kinds k"
     " ON k.db = t.TABLE_SCHEMA AND k.name = t.TABLE_NAME)"
 )
 
 _STAT_COLUMNS = (
-    "TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME, {nu} AS NON_UNIQUE, INDEX_SCHEMA, INDEX_NAME,"
+    "TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME, {nu} AS NON_UNIQUE, INDEX_SCHEMA,"
+    " INDEX_NAME,"
     " SEQ_IN_INDEX, COLUMN_NAME, COLLATION, CARDINALITY, SUB_PART, PACKED, NULLABLE,"
     " IF(s.INDEX_TYPE = 'BTREE' AND EXISTS(SELECT 1 FROM {s}.table_kinds k"
     " WHERE k.db = s.TABLE_SCHEMA AND k.name = s.TABLE_NAME"
@@ -259,7 +264,8 @@ _STATISTICS = (
     "(SELECT "
     + _STAT_COLUMNS.format(
         nu="IF(EXISTS(SELECT 1 FROM {s}.key_columns u WHERE u.index_type = 'UNENFORCED'"
-        " AND u.db = s.TABLE_SCHEMA AND u.tbl = s.TABLE_NAME AND u.index_name = s.INDEX_NAME),"
+        " AND u.db = s.TABLE_SCHEMA AND u.tbl = s.TABLE_NAME"
+        " AND u.index_name = s.INDEX_NAME),"
         " 0, s.NON_UNIQUE)",
         s="{s}",
     )

@@ -105,7 +105,7 @@ BEGIN
   IF v IS NULL THEN RETURN NULL; END IF;
   IF JSON_VALID(v) = 0 OR JSON_TYPE(v) <> 'ARRAY' OR JSON_LENGTH(v) <> n THEN
     SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1706,
-      MESSAGE_TEXT = 'Invalid VECTOR value: expected a JSON array of the declared length';
+      MESSAGE_TEXT = 'Invalid VECTOR value: not a JSON array of the declared length';
   END IF;
   RETURN JSON_COMPACT(v);
 END""",

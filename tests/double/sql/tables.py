@@ -199,7 +199,9 @@ def _create_body(meta, body):
         meta.shard_key = []
     for key in keys:
         if key.kind == "sort":
-            meta.sort_key = [[c, d] for c, d in zip(key.columns, key.descending)]
+            meta.sort_key = [
+                [c, d] for c, d in zip(key.columns, key.descending, strict=True)
+            ]
             meta.sort_name = key.name
         elif key.kind == "unique" and key.unenforced:
             meta.unenforced[key.name] = {"columns": key.columns, "rely": key.rely}
