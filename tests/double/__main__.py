@@ -22,7 +22,7 @@ import time
 from tests.double import mariadb
 from tests.double.faults import TABLE_TYPES
 from tests.double.mariadb import HOST, DoubleError, Layout
-from tests.double.proxy import SERVER_VERSION, Proxy, Upstream
+from tests.double.protocol import SERVER_VERSION
 
 PROXY_MARKER = "tests.double\0serve"
 
@@ -120,6 +120,9 @@ def cmd_env(layout, args):
 
 
 def cmd_serve(layout, args):
+    # imported here so that start/stop/status/env never depend on the SQL layer
+    from tests.double.proxy import Proxy, Upstream
+
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(threadName)s %(message)s")
     options = {"memsql_version": args.memsql_version,

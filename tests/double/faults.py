@@ -8,6 +8,7 @@ statements that any client sends through the proxy.
     DOUBLE SET MEMSQL_VERSION '<version>'
     DOUBLE SET DEFAULT_TABLE_TYPE '<columnstore|rowstore>'
     DOUBLE SHOW FAULTS
+    DOUBLE SHOW SETTINGS
 
 Faults are proxy-wide: armed from one connection, they apply to statements
 from every connection (Python `re.search` on the statement text), oldest
@@ -31,8 +32,9 @@ _GRAMMAR = [
     ("set", re.compile(r"SET\s+(MEMSQL_VERSION|DEFAULT_TABLE_TYPE)\s*=?\s*" + _QUOTED,
                        re.I | re.S)),
     ("show", re.compile(r"SHOW\s+FAULTS", re.I)),
+    ("settings", re.compile(r"SHOW\s+SETTINGS", re.I)),
 ]
-_CONTROL = re.compile(r"\s*DOUBLE\s+(.*?)[\s;]*\Z", re.I | re.S)
+_CONTROL = re.compile(r"\s*DOUBLE\b\s*(.*?)[\s;]*\Z", re.I | re.S)
 _VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
 TABLE_TYPES = ("columnstore", "rowstore")
 
@@ -42,7 +44,7 @@ SYNTAX_HELP = (
     "[TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | DOUBLE FAULT "
     "LATENCY <ms> ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | DOUBLE SET "
     "MEMSQL_VERSION '<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE "
-    "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS"
+    "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS"
 )
 
 
@@ -56,7 +58,7 @@ def _unquote(text):
 
 @dataclass
 class Command:
-    action: str  # "arm", "clear", "set", "show"
+    action: str  # "arm", "clear", "set", "show", "settings"
     fault: "Fault | None" = None
     name: str = ""
     value: str = ""

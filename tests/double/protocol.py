@@ -10,6 +10,7 @@ Reference: https://dev.mysql.com/doc/dev/mysql-server/latest/PAGE_PROTOCOL.html
 import struct
 
 MAX_PAYLOAD = 0xFFFFFF
+SERVER_VERSION = "5.7.32"  # what SingleStore 8.x reports in the handshake
 
 COM_QUIT = 0x01
 COM_INIT_DB = 0x02
@@ -252,6 +253,7 @@ DEFS_EOFS = 5  # definitions followed by `eofs_left` EOF packets
 DONE = 6
 
 HEAD = 1024  # enough for any OK, EOF or ERR packet the proxy must read
+_PASS = frozenset({COLDEFS, ROWS, DEFS_EOFS})  # only EOF and ERR matter here
 
 _FIRST_STATE = {
     COM_FIELD_LIST: DEFS_EOFS,
@@ -270,20 +272,12 @@ class ResponseTracker:
     feed(buf, end) inspects buf[0:end] and returns how many leading bytes are
     fully accounted for (safe to forward); the caller keeps the rest, reads
     more after it and feeds again. `done` is set once the response is over.
+    With a non-zero `seq_delta` the sequence ids are shifted on the way (the
+    proxy sent MariaDB a command framed in a different number of packets).
     """
 
-    __slots__ = (
-        "state",
-        "skip",
-        "cont",
-        "binary",
-        "eofs_left",
-        "status",
-        "error",
-        "infile",
-        "seq_delta",
-        "last_seq",
-    )
+    __slots__ = ("state", "skip", "cont", "binary", "eofs_left", "status", "error",
+                 "infile", "seq_delta")
 
     def __init__(self):
         self.status = SERVER_STATUS_AUTOCOMMIT
@@ -291,81 +285,56 @@ class ResponseTracker:
         self.reset(COM_QUERY)
 
     def reset(self, command):
-        self.state = _FIRST_STATE.get(command, FIRST)
-        if command in _SINGLE_PACKET:
-            self.state = SINGLE
+        if command == COM_QUERY:
+            self.state = FIRST
+            self.binary = False
+        else:
+            self.state = SINGLE if command in _SINGLE_PACKET else _FIRST_STATE.get(
+                command, FIRST)
+            self.binary = command in (COM_STMT_EXECUTE, COM_STMT_FETCH)
         self.eofs_left = 1
         self.skip = 0
         self.cont = False
-        self.binary = command in (COM_STMT_EXECUTE, COM_STMT_FETCH)
         self.error = None
         self.infile = False
-        self.last_seq = 0
 
     @property
     def done(self):
         return self.state == DONE and self.skip == 0
 
-    def feed(self, buf, end):  # noqa: C901 - one flat loop is the fast path
+    def feed(self, buf, end):
         pos = 0
-        state = self.state
+        state, skip, cont, delta = self.state, self.skip, self.cont, self.seq_delta
         while True:
-            skip = self.skip
             if skip:
-                take = end - pos
-                if take >= skip:
-                    pos += skip
-                    self.skip = 0
-                else:
-                    self.skip = skip - take
-                    self.state = state
-                    return end
+                if end - pos < skip:
+                    skip -= end - pos
+                    pos = end
+                    break
+                pos += skip
+                skip = 0
             if state == DONE or end - pos < 4:
-                self.state = state
-                return pos
+                break
             length = buf[pos] | buf[pos + 1] << 8 | buf[pos + 2] << 16
-            if self.seq_delta:
-                buf[pos + 3] = (buf[pos + 3] + self.seq_delta) & 0xFF
-                # remember the rewrite is done even if we return early below
-                seq_fixed = True
+            if cont or length == 0:  # continuation of a MAX_PAYLOAD packet
+                cont = length == MAX_PAYLOAD
+            elif end - pos < 5:
+                break
             else:
-                seq_fixed = False
-            if self.cont:  # continuation of a packet of MAX_PAYLOAD bytes
-                self.cont = length == MAX_PAYLOAD
-                self.last_seq = buf[pos + 3]
-                pos += 4
-                self.skip = length
-                continue
-            if length == 0 or end - pos < 5:
-                if length == 0:
-                    self.last_seq = buf[pos + 3]
-                    pos += 4
-                    continue
-                return self._undo_seq(buf, pos, seq_fixed, state)
-            first = buf[pos + 4]
-            if (state == ROWS or state == COLDEFS or state == DEFS_EOFS) and not (
-                first == 0xFF or (first == 0xFE and length < 9)
-            ):
-                self.cont = length == MAX_PAYLOAD
-                self.last_seq = buf[pos + 3]
-                pos += 4
-                self.skip = length
-                continue
-            head = length if length < HEAD else HEAD
-            if end - pos - 4 < head:
-                return self._undo_seq(buf, pos, seq_fixed, state)
-            self.last_seq = buf[pos + 3]
-            start = pos + 4
-            state = self._interpret(buf, start, length, first, state)
-            self.cont = length == MAX_PAYLOAD
-            pos = start + head
-            self.skip = length - head
-
-    def _undo_seq(self, buf, pos, seq_fixed, state):
-        # the header will be seen again with more bytes: rewrite it only once
-        if seq_fixed:
-            buf[pos + 3] = (buf[pos + 3] - self.seq_delta) & 0xFF
-        self.state = state
+                first = buf[pos + 4]
+                if state in _PASS and first != 0xFF and (first != 0xFE or length > 8):
+                    cont = length == MAX_PAYLOAD
+                else:
+                    head = length if length < HEAD else HEAD
+                    if end - pos - 4 < head:
+                        break
+                    state = self._interpret(buf, pos + 4, length, first, state)
+                    cont = length == MAX_PAYLOAD
+            if delta:
+                buf[pos + 3] = (buf[pos + 3] + delta) & 0xFF
+            pos += 4
+            skip = length
+        self.state, self.skip, self.cont = state, skip, cont
         return pos
 
     def _interpret(self, buf, i, length, first, state):  # noqa: C901

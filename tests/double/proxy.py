@@ -22,10 +22,10 @@ from tests.double.sql import Engine, Fail, Forward, Ok
 
 log = logging.getLogger("tests.double.proxy")
 
-SERVER_VERSION = "5.7.32"
 INTERNAL_ERRNO = 1105
 RECV_CHUNK = 256 * 1024
 CLIENT_BUFFER = 64 * 1024
+MAYBE_CONTROL = frozenset(b"Dd \t\r\n")  # first bytes a DOUBLE statement may have
 NO_RESPONSE = frozenset({p.COM_STMT_CLOSE, p.COM_STMT_SEND_LONG_DATA})
 SHOW_FAULTS_COLUMNS = [
     ("Kind", p.TYPE_VAR_STRING),
@@ -35,6 +35,8 @@ SHOW_FAULTS_COLUMNS = [
     ("Latency_ms", p.TYPE_LONGLONG),
     ("Remaining", p.TYPE_LONGLONG),
 ]
+
+SHOW_SETTINGS_COLUMNS = [("Name", p.TYPE_VAR_STRING), ("Value", p.TYPE_VAR_STRING)]
 
 
 class Closed(Exception):
@@ -67,13 +69,15 @@ class Upstream:
 
 
 class Proxy:
-    def __init__(self, host, port, upstream, options, version=SERVER_VERSION):
+    def __init__(self, host, port, upstream, options, version=p.SERVER_VERSION,
+                 engine_class=Engine):
         self.host, self.port = host, port
         self.upstream = upstream
         self.version = version
         self.faults = FaultRegistry()
-        self.engine = Engine(upstream.side_connection, options)
+        self.engine = engine_class(upstream.side_connection, options)
         self.listener = None
+        self.closing = False
 
     def bind(self):
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -91,7 +95,7 @@ class Proxy:
             try:
                 client, address = self.listener.accept()
             except OSError:
-                if self.listener.fileno() < 0:
+                if self.closing:
                     return
                 raise
             client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -99,7 +103,12 @@ class Proxy:
                              name=f"client-{address[1]}", daemon=True).start()
 
     def close(self):
+        self.closing = True
         if self.listener is not None:
+            try:
+                self.listener.shutdown(socket.SHUT_RDWR)  # wakes up accept()
+            except OSError:
+                pass
             self.listener.close()
 
 
@@ -112,6 +121,7 @@ class ClientConnection:
         self.tracker = p.ResponseTracker()
         self.client_caps = 0
         self.cbuf = bytearray(CLIENT_BUFFER)
+        self.cview = memoryview(self.cbuf)
         self.chave = 0
         self.sbuf = bytearray(RECV_CHUNK)
         self.sview = memoryview(self.sbuf)
@@ -141,31 +151,37 @@ class ClientConnection:
 
     # client side reading -------------------------------------------------
 
-    def _fill(self, need):
-        """Make sure cbuf holds at least `need` bytes."""
-        while self.chave < need:
-            if need > len(self.cbuf):
-                self.cbuf.extend(bytes(need - len(self.cbuf)))
-            n = self.client.recv_into(memoryview(self.cbuf)[self.chave:])
-            if not n:
-                raise Closed
-            self.chave += n
+    def _recv_client(self):
+        n = self.client.recv_into(self.cview[self.chave:])
+        if not n:
+            raise Closed
+        self.chave += n
 
     def _take_packet(self):
         """(raw packet bytes, payload length, sequence id) from the client."""
-        self._fill(4)
+        while self.chave < 4:
+            self._recv_client()
         buf = self.cbuf
         length = buf[0] | buf[1] << 8 | buf[2] << 16
         end = 4 + length
-        self._fill(end)
+        if end > len(buf):  # all buffered bytes belong to this big packet
+            raw = bytearray(end)
+            raw[:self.chave] = buf[:self.chave]
+            got, view = self.chave, memoryview(raw)
+            while got < end:
+                n = self.client.recv_into(view[got:])
+                if not n:
+                    raise Closed
+                got += n
+            self.chave = 0
+            return raw, length, raw[3]
+        while self.chave < end:
+            self._recv_client()
         raw = bytes(buf[:end])
         left = self.chave - end
         if left:
             buf[:left] = buf[end:self.chave]
         self.chave = left
-        if len(buf) > CLIENT_BUFFER and left <= CLIENT_BUFFER:
-            self.cbuf = bytearray(CLIENT_BUFFER)
-            self.cbuf[:left] = buf[:left]
         return raw, length, raw[3]
 
     def _read_command(self):
@@ -236,25 +252,54 @@ class ClientConnection:
     # command phase -------------------------------------------------------
 
     def _serve(self):
+        cbuf, cview = self.cbuf, self.cview
+        recv_into, send_server = self.client.recv_into, self.server.sendall
+        wants, faults = self.session.wants, self.proxy.faults
         while True:
-            raw, payload, seq = self._read_command()
-            command = payload[0] if len(payload) else -1
-            if command == p.COM_QUERY:
-                self._query(raw, payload, seq)
-            elif command == p.COM_QUIT:
-                return
-            elif command in NO_RESPONSE:
-                self.server.sendall(raw)
-            elif command == p.COM_CHANGE_USER:
-                self.server.sendall(raw)
-                if self._authenticate():
-                    self.session.database = p.change_user_database(
-                        payload, self.client_caps)
-            else:
-                self.server.sendall(raw)
-                self._relay(command)
-                if command == p.COM_INIT_DB and self.tracker.error is None:
-                    self.session.database = bytes(payload[1:]).decode("utf-8")
+            have = self.chave
+            if not have:
+                have = self.chave = recv_into(cview)
+                if not have:
+                    return
+            # Fast path: exactly one whole COM_QUERY packet buffered, not a
+            # control statement, no fault armed.
+            if (have > 5 and cbuf[4] == p.COM_QUERY and cbuf[5] not in MAYBE_CONTROL
+                    and not faults.active
+                    and have == 4 + (cbuf[0] | cbuf[1] << 8 | cbuf[2] << 16)):
+                sql = str(cview[5:have], "utf-8", "surrogateescape")
+                self.chave = 0
+                try:
+                    wanted = wants(sql)
+                except Exception as exc:
+                    self._internal_error(cbuf[3], exc, sql)
+                    continue
+                if wanted:
+                    self._handle(sql, cbuf[3])
+                else:
+                    send_server(cview[:have])
+                    self._relay(p.COM_QUERY)
+                continue
+            self._command()
+
+    def _command(self):
+        raw, payload, seq = self._read_command()
+        command = payload[0] if len(payload) else -1
+        if command == p.COM_QUERY:
+            self._query(raw, payload, seq)
+        elif command == p.COM_QUIT:
+            raise Closed
+        elif command in NO_RESPONSE:
+            self.server.sendall(raw)
+        elif command == p.COM_CHANGE_USER:
+            self.server.sendall(raw)
+            if self._authenticate():
+                self.session.database = p.change_user_database(payload,
+                                                               self.client_caps)
+        else:
+            self.server.sendall(raw)
+            self._relay(command)
+            if command == p.COM_INIT_DB and self.tracker.error is None:
+                self.session.database = bytes(payload[1:]).decode("utf-8")
 
     def _relay(self, command):
         """Forward the server's response to `command` to the client."""
@@ -298,13 +343,12 @@ class ClientConnection:
 
     def _query(self, raw, payload, seq):
         text = payload[1:]
+        sql = str(text, "utf-8", "surrogateescape")
         if bytes(text[:48]).lstrip()[:6].upper() == b"DOUBLE":
-            self._control(str(text, "utf-8", "surrogateescape"), seq)
-            return
-        sql = None
+            if self._control(sql, seq):
+                return
         faults = self.proxy.faults
         if faults.active:
-            sql = str(text, "utf-8", "surrogateescape")
             latency, fault = faults.match(sql)
             if latency:
                 time.sleep(latency)
@@ -314,15 +358,20 @@ class ClientConnection:
             if fault is not None:
                 self._send_error(seq, fault.errno, "HY000", fault.message)
                 return
-        if sql is None:
-            sql = str(text, "utf-8", "surrogateescape")
-        session = self.session
         try:
-            if not session.wants(sql):
-                self.server.sendall(raw)
-                self._relay(p.COM_QUERY)
-                return
-            outcome = session.handle(sql)
+            wanted = self.session.wants(sql)
+        except Exception as exc:
+            self._internal_error(seq, exc, sql)
+            return
+        if wanted:
+            self._handle(sql, seq)
+        else:
+            self.server.sendall(raw)
+            self._relay(p.COM_QUERY)
+
+    def _handle(self, sql, seq):
+        try:
+            outcome = self.session.handle(sql)
         except Exception as exc:
             self._internal_error(seq, exc, sql)
             return
@@ -363,11 +412,14 @@ class ClientConnection:
                          f"test double internal error: {type(exc).__name__}: {exc}")
 
     def _control(self, sql, seq):
+        """Answer a DOUBLE statement; False when `sql` is not one after all."""
         try:
             command = parse_control(sql)
         except ControlError as exc:
             self._send_error(seq, 1064, "42000", str(exc))
-            return
+            return True
+        if command is None:
+            return False
         faults = self.proxy.faults
         if command.action == "arm":
             faults.arm(command.fault)
@@ -375,13 +427,18 @@ class ClientConnection:
             faults.clear()
         elif command.action == "set":
             self.proxy.engine.options[command.name] = command.value
-        elif command.action == "show":
-            rows = [(f.kind, f.pattern, f.errno, f.message, f.latency_ms, f.remaining)
-                    for f in faults.snapshot()]
-            framed, _ = p.text_result_set(SHOW_FAULTS_COLUMNS, rows,
-                                          self.tracker.status, seq + 1)
+        elif command.action in ("show", "settings"):
+            if command.action == "show":
+                columns = SHOW_FAULTS_COLUMNS
+                rows = [(f.kind, f.pattern, f.errno, f.message, f.latency_ms,
+                         f.remaining) for f in faults.snapshot()]
+            else:
+                columns = SHOW_SETTINGS_COLUMNS
+                rows = sorted(self.proxy.engine.options.items())
+            framed, _ = p.text_result_set(columns, rows, self.tracker.status, seq + 1)
             self.client.sendall(framed)
-            return
+            return True
         log.info("control: %s", sql.strip())
         framed, _ = p.packets(p.ok_payload(0, self.tracker.status), seq + 1)
         self.client.sendall(framed)
+        return True
