@@ -148,3 +148,9 @@ def test_views_have_no_storage_type(db):
         " information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND"
         " TABLE_NAME = 'vw'",
     ) == [("vw", "VIEW", None, None)]
+
+
+def test_show_index_where(db):
+    assert [
+        r[2:5] for r in rows(db, "SHOW INDEX FROM t WHERE Key_name = '__SHARDKEY'")
+    ] == [("__SHARDKEY", 1, "id")]

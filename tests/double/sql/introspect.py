@@ -47,9 +47,9 @@ def show(session, sql, items, sig):
     if words[1] == "CREATE" and words[2] == "TABLE":
         return _show_create(session, sig, 3)
     if words[1] in ("INDEX", "INDEXES", "KEYS") and words[2] in ("FROM", "IN"):
-        return _show_index(session, sig, words)
+        return _show_index(session, sql, sig, words)
     if words[1] == "EXTENDED" and words[2] in ("INDEX", "INDEXES", "KEYS"):
-        return _show_index(session, sig[1:], words[1:])
+        return _show_index(session, sql, sig[1:], words[1:])
     return Forward(sql)
 
 
@@ -165,10 +165,13 @@ _INDEX_COLUMNS = [
 ]
 
 
-def _show_index(session, sig, words):
+def _show_index(session, sql, sig, words):
     db, table, nxt = _target(session, sig, 3)
     if nxt + 1 < len(sig) and words[nxt] in ("FROM", "IN"):
         db = sig[nxt + 1].text.strip("`")
+    where = ""
+    if "WHERE" in words:
+        where = " WHERE " + sql[sql.upper().rindex("WHERE") + 5 :].strip().rstrip(";")
     engine = session.engine
     if db is None:
         return Forward(f"SHOW INDEX FROM {quote_ident(table)}")
@@ -239,7 +242,10 @@ def _show_index(session, sig, words):
                 "",
             )
         )
-    return Forward(_select_rows(_INDEX_COLUMNS, out))
+    listing = _select_rows(_INDEX_COLUMNS, out)
+    if where:
+        return Forward(f"SELECT * FROM ({listing}) AS `indexes`{where}")
+    return Forward(listing)
 
 
 _TABLES = (

@@ -195,7 +195,8 @@ def _translate_select_lists(items, ctx):
 
 def _select_item(part, ctx):
     original = render(part)
-    label = original.strip()
+    # MySQL names an unaliased column after its text, cut at 256 characters.
+    label = original.strip()[:256]
     before = ctx.changed
     ctx.changed = False
     _translate_all(part, ctx)
