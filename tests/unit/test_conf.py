@@ -287,3 +287,12 @@ def test_settings_object_is_frozen():
         settings.default_storage = "ROWSTORE"
     with pytest.raises(TypeError):
         settings.storage["shop"] = "REFERENCE"
+
+
+@override_settings(
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
+    SINGLESTORE={"STORAGE": {"auth": "ROWSTORE"}},
+)
+def test_settings_are_read_without_the_app_installed():
+    assert not apps.is_installed("django_singlestore")
+    assert get_settings().storage_for(apps.get_model("auth", "User")) == "ROWSTORE"
