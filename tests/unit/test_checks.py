@@ -19,8 +19,7 @@ from django_singlestore.checks import (
 )
 from django_singlestore.conf import build_settings
 from django_singlestore.tables import plan_for
-
-from .test_tables import CONTRIB_APPS
+from tests.unit.models import CONTRIB_APPS, Unit
 
 UNENFORCED_WAYS = (
     "store {label} as a reference table (SINGLESTORE['STORAGE']['{label}'] = "
@@ -39,12 +38,6 @@ FK_NOTE = checks.Info(
     "ORM; raw SQL, QuerySet.update() and bulk loads are not checked.",
     id="singlestore.I001",
 )
-
-
-class Unit(models.Model):
-    class Meta:
-        abstract = True
-        app_label = "unit"
 
 
 def run(model, environ=None, **config):

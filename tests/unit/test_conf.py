@@ -3,7 +3,6 @@
 import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
 from django.test import override_settings
 from django.test.utils import isolate_apps
 
@@ -13,6 +12,7 @@ from django_singlestore.conf import (
     build_settings,
     get_settings,
 )
+from tests.unit.models import Unit
 
 ALL_STORAGE = "'COLUMNSTORE', 'ROWSTORE', 'REFERENCE', 'ROWSTORE REFERENCE'"
 ALL_KEYS = (
@@ -20,12 +20,6 @@ ALL_KEYS = (
     "'UNENFORCED_UNIQUE', 'SKIP_AUTOCOMMIT'"
 )
 BOOL_WORDS = "'1', 'true', 'yes', 'on' for on, '0', 'false', 'no', 'off', '' for off"
-
-
-class Unit(models.Model):
-    class Meta:
-        abstract = True
-        app_label = "unit"
 
 
 def refused(value, environ=None):

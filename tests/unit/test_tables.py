@@ -8,6 +8,7 @@ from django.test.utils import isolate_apps
 
 from django_singlestore.conf import build_settings
 from django_singlestore.tables import PlanError, TablePlan, UniqueKey, plan_for
+from tests.unit.models import CONTRIB_APPS, Unit
 
 SHARD_REASON = (
     "SingleStore enforces a unique key on a sharded table only when it contains "
@@ -21,26 +22,6 @@ COLUMNSTORE_REASON = (
     "a columnstore table holds more than one unique key only when all of them "
     "are single-column, and this table already has "
 )
-CONTRIB_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.sites",
-    "django.contrib.flatpages",
-    "django.contrib.redirects",
-    "django_singlestore",
-]
-
-
-class Unit(models.Model):
-    """Base of the test models: they belong to the isolated app "unit"."""
-
-    class Meta:
-        abstract = True
-        app_label = "unit"
 
 
 def plan(model, environ=None, **config):
