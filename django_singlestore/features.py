@@ -14,6 +14,8 @@ from .test_expectations import EXPECTED_FAILURES, SKIPS
 
 class DatabaseFeatures(MySQLDatabaseFeatures):
     minimum_database_version = (8, 5)
+    # singlestoredb's fetchmany() returns a list.
+    empty_fetchmany_value = []
 
     # No SAVEPOINT statement; nested atomic() blocks join the outer one.
     uses_savepoints = False

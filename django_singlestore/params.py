@@ -5,7 +5,7 @@ result of :func:`connection_settings`, so they always agree on where they go.
 """
 
 import inspect
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from singlestoredb.mysql.connection import Connection as ProtocolConnection
@@ -65,8 +65,11 @@ def parse_host_url(url):
     database = parts.path.lstrip("/")
     if database:
         found["database"] = unquote(database)
-    for key, value in parse_qsl(parts.query):
-        found.setdefault("query", {})[key] = value
+    if parts.query:
+        raise ImproperlyConfigured(
+            f"DATABASES HOST {url!r} has query parameters; put connection "
+            f"options in DATABASES OPTIONS instead."
+        )
     return found
 
 
@@ -134,9 +137,7 @@ def connection_settings(settings_dict):
     kwargs = {"charset": "utf8mb4"}
     host = settings_dict.get("HOST") or ""
     if "://" in host:
-        url = parse_host_url(host)
-        kwargs.update(url.pop("query", {}))
-        kwargs.update(url)
+        kwargs.update(parse_host_url(host))
     elif host.startswith("/"):
         kwargs["unix_socket"] = host
     elif host:

@@ -59,6 +59,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
     sql_rename_table = "ALTER TABLE %(old_table)s RENAME TO %(new_table)s"
     sql_rename_column = "ALTER TABLE %(table)s CHANGE %(old_column)s %(new_column)s"
     sql_create_column_inline_fk = None
+    sql_create_unique = "ALTER TABLE %(table)s ADD UNIQUE KEY %(name)s (%(columns)s)"
 
     _plan_columns = False
 
@@ -193,6 +194,22 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             sql += f" COMMENT = {self.quote_value(model._meta.db_table_comment)}"
         return sql, params
 
+    def _create_unique_sql(self, model, fields, *args, **kwargs):
+        """ALTER TABLE ... ADD UNIQUE KEY, following the plan's fate of the set."""
+        statement = super()._create_unique_sql(model, fields, *args, **kwargs)
+        if statement is None or not fields:
+            return statement
+        columns = frozenset(field.column for field in fields)
+        plan = tables.plan_for(model)
+        for key in plan.uniques:
+            if frozenset(key.columns) != columns:
+                continue
+            if key.enforcement == tables.IMPOSSIBLE:
+                self._refuse_impossible(model, plan)
+            if key.enforcement == tables.UNENFORCED:
+                statement.template += " UNENFORCED RELY"
+        return statement
+
     def _column_list(self, columns):
         return ", ".join(self.quote_name(column) for column in columns)
 
@@ -205,9 +222,8 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             if issue.level >= checks.ERROR
         ]
         raise NotSupportedError(
-            "SingleStore cannot create the table {}. {}".format(
-                model._meta.db_table, " ".join(errors)
-            )
+            f"SingleStore cannot hold the unique keys of the table "
+            f"{model._meta.db_table}. {' '.join(errors)}"
         )
 
     def _plan_keys(self, model, plan):
