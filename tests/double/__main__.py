@@ -4,9 +4,11 @@
                                  [--default-table-type columnstore]
     python -m tests.double stop | status | env | restart [start options]
 
-`start` is idempotent and prints the DSN; `env` prints shell export lines
-(use `eval "$(python -m tests.double env)"`); `status` exits 0 only when
-MariaDB and the proxy both run. `serve` is the proxy daemon itself.
+`start` is idempotent and prints the DSN. `restart` replaces only the proxy
+(to load changed code under tests/double); MariaDB keeps running. `env`
+prints shell export lines (use `eval "$(python -m tests.double env)"`).
+`status` exits 0 only when MariaDB and the proxy both run. `serve` is the
+proxy daemon itself.
 Ports: DOUBLE_MARIADB_PORT (43306), DOUBLE_PORT (43307); files: DOUBLE_DIR.
 """
 
@@ -100,7 +102,8 @@ def cmd_stop(layout, args):
 
 
 def cmd_restart(layout, args):
-    cmd_stop(layout, args)
+    """A new proxy (it loads tests/double anew); MariaDB keeps running."""
+    stop_proxy(layout)
     return cmd_start(layout, args)
 
 

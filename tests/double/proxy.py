@@ -51,6 +51,9 @@ class Upstream:
         self.host, self.port, self.unix_socket = host, port, unix_socket
         self.user, self.password = user, password
 
+    def __str__(self):
+        return self.unix_socket or f"{self.host}:{self.port}"
+
     def connect(self):
         if self.unix_socket:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -129,7 +132,13 @@ class ClientConnection:
 
     def run(self):
         try:
-            self.server = self.proxy.upstream.connect()
+            try:
+                self.server = self.proxy.upstream.connect()
+            except OSError as exc:
+                self._refuse(f"test double: cannot reach its MariaDB at "
+                             f"{self.proxy.upstream}: {exc}; start it with "
+                             f"`python -m tests.double start`")
+                raise Closed from exc
             self.session = self.proxy.engine.session()
             self._handshake()
             self._serve()
@@ -148,6 +157,12 @@ class ClientConnection:
                     self.session.close()
                 except Exception:
                     log.exception("session.close() failed")
+
+    def _refuse(self, message):
+        """An ERR packet in place of the server greeting."""
+        log.error("%s", message)
+        framed, _ = p.packets(p.err_payload(INTERNAL_ERRNO, "HY000", message), 0)
+        self.client.sendall(framed)
 
     # client side reading -------------------------------------------------
 

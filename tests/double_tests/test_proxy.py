@@ -312,3 +312,21 @@ def test_session_close_is_called_when_the_client_leaves(private_proxy):
             break
         threading.Event().wait(0.02)
     assert private_proxy.engine.closed == 1
+
+
+def test_an_unreachable_mariadb_is_reported_to_the_client(tmp_path):
+    missing = tmp_path / "no-mariadb.sock"
+    proxy = Proxy("127.0.0.1", 0, Upstream(unix_socket=str(missing)), {},
+                  engine_class=ScriptedEngine)
+    proxy.bind()
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(pymysql.err.OperationalError) as refused:
+            connect_private(proxy)
+    finally:
+        proxy.close()
+        thread.join(5)
+    assert refused.value.args == (
+        1105, f"test double: cannot reach its MariaDB at {missing}: [Errno 2] No "
+        "such file or directory; start it with `python -m tests.double start`")
