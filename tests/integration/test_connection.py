@@ -1,0 +1,345 @@
+"""Connection parameters, dbshell arguments, server data and connection health."""
+
+import socket
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import NotSupportedError, OperationalError, connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from django_singlestore import __version__
+from django_singlestore.base import (
+    DJANGO_CONVERTERS,
+    SERVER_DATA_SQL,
+    DatabaseWrapper,
+)
+from django_singlestore.client import DatabaseClient
+
+
+def settings_dict(**entries):
+    base = {
+        "ENGINE": "django_singlestore",
+        "NAME": "",
+        "USER": "",
+        "PASSWORD": "",
+        "HOST": "",
+        "PORT": "",
+        "OPTIONS": {},
+    }
+    return {**base, **entries}
+
+
+def params(**entries):
+    kwargs = DatabaseWrapper(settings_dict(**entries)).get_connection_params()
+    assert kwargs.pop("conv") is DJANGO_CONVERTERS
+    return kwargs
+
+
+FIXED = {
+    "charset": "utf8mb4",
+    "client_found_rows": True,
+    "parse_json": False,
+    "interpolate_query_with_empty_args": True,
+    "conn_attrs": {
+        "_connector_name": "django-singlestore",
+        "_connector_version": __version__,
+    },
+}
+
+
+def test_plain_settings():
+    assert params(
+        HOST="db.example", PORT="3307", NAME="shop", USER="app", PASSWORD="pw"
+    ) == {
+        **FIXED,
+        "host": "db.example",
+        "port": 3307,
+        "database": "shop",
+        "user": "app",
+        "password": "pw",
+    }
+
+
+def test_url_in_host():
+    assert params(HOST="singlestoredb://app:p%40ss@db.example:3308/shop") == {
+        **FIXED,
+        "host": "db.example",
+        "port": 3308,
+        "user": "app",
+        "password": "p@ss",
+        "database": "shop",
+    }
+
+
+def test_settings_win_over_url_parts():
+    assert params(
+        HOST="mysql://app:pw@db.example:3308/shop", USER="other", NAME="db2"
+    ) == {
+        **FIXED,
+        "host": "db.example",
+        "port": 3308,
+        "user": "other",
+        "password": "pw",
+        "database": "db2",
+    }
+
+
+def test_unix_socket():
+    assert params(HOST="/run/singlestore.sock", USER="app") == {
+        **FIXED,
+        "unix_socket": "/run/singlestore.sock",
+        "user": "app",
+    }
+
+
+def test_http_url_refused():
+    with pytest.raises(ImproperlyConfigured) as error:
+        params(HOST="https://db.example/shop")
+    assert str(error.value) == (
+        "DATABASES HOST 'https://db.example/shop' uses the scheme 'https'; "
+        "django_singlestore accepts singlestoredb:// or mysql:// URLs (the MySQL "
+        "protocol, which Django's transactions need). Use for example "
+        "singlestoredb://user:password@host:3306/dbname."
+    )
+
+
+def test_url_query_refused():
+    with pytest.raises(ImproperlyConfigured) as error:
+        params(HOST="singlestoredb://db.example/shop?connect_timeout=3")
+    assert str(error.value) == (
+        "DATABASES HOST 'singlestoredb://db.example/shop?connect_timeout=3' has "
+        "query parameters; put connection options in DATABASES OPTIONS instead."
+    )
+
+
+def test_mysql_backend_options_translated():
+    options = {
+        "ssl": {"ca": "/ca.pem", "cert": "/c.pem", "key": "/k.pem"},
+        "init_command": "SET @x = 1",
+        "charset": "utf8",
+        "isolation_level": "READ COMMITTED",
+        "connect_timeout": 3,
+    }
+    assert params(HOST="h", OPTIONS=options) == {
+        **FIXED,
+        "host": "h",
+        "ssl_ca": "/ca.pem",
+        "ssl_cert": "/c.pem",
+        "ssl_key": "/k.pem",
+        "init_command": "SET @x = 1",
+        "charset": "utf8",
+        "connect_timeout": 3,
+    }
+
+
+def test_user_connection_attributes_kept():
+    kwargs = params(OPTIONS={"conn_attrs": {"app": "shop"}})
+    assert kwargs["conn_attrs"] == {"app": "shop", **FIXED["conn_attrs"]}
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            {"isolation_level": "serializable"},
+            "DATABASES OPTIONS['isolation_level'] = 'serializable' is not "
+            "supported: SingleStore runs every transaction at READ COMMITTED. "
+            "Use 'read committed' or None (do not set it).",
+        ),
+        (
+            {"ssl": {"ca": "/ca.pem", "capath": "/x"}},
+            "DATABASES OPTIONS['ssl'] has unknown key(s) 'capath'; allowed keys: "
+            "ca, cert, check_hostname, cipher, key, verify_cert, verify_identity.",
+        ),
+        (
+            {"client_found_rows": False},
+            "DATABASES OPTIONS['client_found_rows'] is set by django_singlestore "
+            "and cannot be changed: Django relies on its value.",
+        ),
+        (
+            {"host": "other"},
+            "DATABASES OPTIONS['host'] is not allowed: set it with the HOST, "
+            "PORT, NAME, USER or PASSWORD setting instead.",
+        ),
+    ],
+)
+def test_bad_options(options, message):
+    with pytest.raises(ImproperlyConfigured) as error:
+        params(OPTIONS=options)
+    assert str(error.value) == message
+
+
+def test_unknown_option_names_the_key_and_the_allowed_keys():
+    with pytest.raises(ImproperlyConfigured) as error:
+        params(OPTIONS={"compresss": True})
+    text = str(error.value)
+    assert text.startswith(
+        "DATABASES OPTIONS['compresss'] is not a singlestoredb connection "
+        "argument. Allowed keys: isolation_level, ssl, "
+    )
+    assert ", connect_timeout, " in text and ", init_command, " in text
+
+
+def test_isolation_level_none_sets_nothing():
+    wrapper = DatabaseWrapper(settings_dict(OPTIONS={"isolation_level": None}))
+    wrapper.get_connection_params()
+    assert wrapper.isolation_level is None
+
+
+def test_dbshell_uses_the_runtime_settings():
+    args, env = DatabaseClient.settings_to_cmd_args_env(
+        settings_dict(
+            HOST="singlestoredb://app:pw@db.example:3308/shop",
+            OPTIONS={"ssl": {"ca": "/ca.pem"}, "init_command": "SET @x = 1"},
+        ),
+        ["--batch"],
+    )
+    assert args == [
+        "mysql",
+        "--user=app",
+        "--host=db.example",
+        "--port=3308",
+        "--ssl-ca=/ca.pem",
+        "--default-character-set=utf8mb4",
+        "--init-command=SET @x = 1",
+        "shop",
+        "--batch",
+    ]
+    assert env == {"MYSQL_PWD": "pw"}
+
+
+def test_dbshell_unix_socket_without_password():
+    args, env = DatabaseClient.settings_to_cmd_args_env(
+        settings_dict(HOST="/run/s.sock", NAME="shop"), []
+    )
+    assert args == [
+        "mysql",
+        "--socket=/run/s.sock",
+        "--default-character-set=utf8mb4",
+        "shop",
+    ]
+    assert env is None
+
+
+def test_too_old_server_refused():
+    wrapper = DatabaseWrapper(settings_dict())
+    wrapper.server_data = {"singlestore_version": "8.1.32"}
+    with pytest.raises(NotSupportedError) as error:
+        wrapper.check_database_version_supported()
+    assert str(error.value) == "SingleStore 8.5 or later is required (found 8.1.32)."
+
+
+def test_identity():
+    assert (connection.vendor, connection.display_name) == (
+        "singlestore",
+        "SingleStore",
+    )
+    assert connection.mysql_is_mariadb is False
+    assert connection.features.uses_savepoints is False
+
+
+@pytest.mark.django_db
+def test_server_data_from_one_query():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT @@memsql_version, @@sql_mode, @@default_table_type, "
+            "@@collation_server"
+        )
+        version, sql_mode, table_type, collation = cursor.fetchone()
+    data = connection.server_data
+    assert (
+        data["singlestore_version"],
+        data["sql_mode"],
+        data["default_table_type"],
+        data["collation_server"],
+    ) == (version, sql_mode, table_type.lower(), collation)
+    assert connection.singlestore_version == tuple(map(int, version.split(".")))
+    assert connection.get_database_version() == connection.singlestore_version
+    assert connection.sql_mode == set(sql_mode.split(",")) - {""}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_connection_sets_isolation_and_reads_server_data_once():
+    wrapper = DatabaseWrapper(dict(connection.settings_dict))
+    wrapper.force_debug_cursor = True
+    try:
+        wrapper.ensure_connection()
+        # The version check ran on the first connection of the alias.
+        assert [query["sql"] for query in wrapper.queries] == [
+            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+        ]
+        with CaptureQueriesContext(wrapper) as captured:
+            wrapper.server_data
+            wrapper.singlestore_version
+            wrapper.sql_mode
+            wrapper.features.has_zoneinfo_database
+        assert [query["sql"] for query in captured] == [SERVER_DATA_SQL]
+    finally:
+        wrapper.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lost_connection_is_replaced():
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("DOUBLE FAULT DISCONNECT ON 'SELECT 4242 /. t_backend' TIMES 1")
+    with pytest.raises(OperationalError):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 4242 /* t_backend */")
+    assert connection.is_usable() is False
+    connection.close_if_unusable_or_obsolete()
+    assert connection.connection is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 4243")
+        assert cursor.fetchone() == (4243,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_check_replaces_a_dead_connection():
+    connection.settings_dict["CONN_HEALTH_CHECKS"] = True
+    connection.settings_dict["CONN_MAX_AGE"] = None
+    try:
+        connection.close()
+        connection.ensure_connection()
+        old = connection.connection
+        # Cut the socket under the driver, as a network failure would.
+        old._sock.shutdown(socket.SHUT_RDWR)
+        connection.close_if_unusable_or_obsolete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        assert connection.connection is not old
+    finally:
+        connection.settings_dict["CONN_HEALTH_CHECKS"] = False
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_skip_autocommit_keeps_autocommit_on():
+    with override_settings(SINGLESTORE={"SKIP_AUTOCOMMIT": True}):
+        connection.set_autocommit(False)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT @@autocommit")
+                assert cursor.fetchone() == (1,)
+        finally:
+            connection.set_autocommit(True)
+    connection.set_autocommit(False)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT @@autocommit")
+            assert cursor.fetchone() == (0,)
+    finally:
+        connection.rollback()
+        connection.set_autocommit(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_percent_signs_with_and_without_parameters():
+    with CaptureQueriesContext(connection), connection.cursor() as cursor:
+        cursor.execute("SELECT '%%', %s", ["a%"])
+        assert cursor.fetchone() == ("%", "a%")
+        cursor.execute("SELECT '%'")
+        assert cursor.fetchone() == ("%",)
+        cursor.execute("SELECT '%%'", [])
+        assert cursor.fetchone() == ("%",)
