@@ -270,11 +270,14 @@ def test_new_connection_sets_isolation_and_reads_server_data_once():
             "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
         ]
         with CaptureQueriesContext(wrapper) as captured:
-            wrapper.server_data
-            wrapper.singlestore_version
-            wrapper.sql_mode
-            wrapper.features.has_zoneinfo_database
+            reads = (
+                wrapper.server_data["singlestore_version"],
+                wrapper.singlestore_version,
+                wrapper.sql_mode,
+                wrapper.features.has_zoneinfo_database,
+            )
         assert [query["sql"] for query in captured] == [SERVER_DATA_SQL]
+        assert reads[1] == connection.singlestore_version
     finally:
         wrapper.close()
 
