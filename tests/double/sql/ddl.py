@@ -80,8 +80,11 @@ def parse_key(sig):
     if not sig:
         return None
     start = 0
+    constraint = None
     if words[0] == "CONSTRAINT":
         start = 2 if len(sig) > 1 and words[1] not in ("PRIMARY", "UNIQUE") else 1
+        if start == 2:
+            constraint = name_of(sig[1])
     w = words[start:] + [None, None]
     kinds = {
         ("PRIMARY", "KEY"): "primary",
@@ -134,6 +137,8 @@ def parse_key(sig):
         i += 1
     if kind == "primary":
         key.name = "PRIMARY"
+    elif key.name is None and constraint is not None:
+        key.name = constraint
     elif key.name is None and kind in ("unique", "key", "fulltext", "vector"):
         key.name = key.columns[0] if key.columns else None
     return key

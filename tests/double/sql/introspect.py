@@ -13,7 +13,16 @@ from .catalog import SCHEMA
 from .ddl import is_name, qualified_name
 from .outcomes import Forward
 from .tables import table_meta
-from .tokens import Group, Tok, quote_ident, quote_string, significant, split_commas
+from .tokens import (
+    Group,
+    Tok,
+    quote_ident,
+    quote_string,
+    render,
+    significant,
+    split_commas,
+    strip,
+)
 from .translate import Raw, Refuse
 
 S = SCHEMA
@@ -372,12 +381,13 @@ def rewrite_match(session, items, ctx):
                 items[group_at] = Raw("(" + cols + ")")
                 ctx.changed = True
         elif item.upper in ("BM25", "BM25_GLOBAL") and isinstance(items[i + 1], Group):
-            args = [significant(a) for a in split_commas(items[i + 1].items)]
+            parts = split_commas(items[i + 1].items)
+            args = [significant(a) for a in parts]
             if len(args) != 2 or not args[0]:
                 continue
             table = _resolve(session, items, args[0])
             cols = _fulltext_columns(session, table, args[0][-1].text.strip("`"))
-            query = "".join(t.text for t in args[1])
+            query = render(strip(parts[1]))
             items[i] = Raw(f"MATCH ({cols}) AGAINST ({query})")
             items[i + 1] = Tok("ws", "")
             ctx.changed = True

@@ -11,7 +11,15 @@ import hashlib
 
 from . import errors
 from .catalog import SCHEMA
-from .tokens import Group, Tok, render, significant, split_commas, string_value
+from .tokens import (
+    Group,
+    Tok,
+    render,
+    significant,
+    split_commas,
+    string_value,
+    strip,
+)
 
 S = SCHEMA
 
@@ -153,7 +161,7 @@ def _calls(items, ctx):
             continue
         if handler is None:
             continue
-        args = [significant(a) for a in split_commas(items[i + 1].items)]
+        args = [strip(a) for a in split_commas(items[i + 1].items)]
         args = [a for a in args if a] if len(args) == 1 else args
         text = handler(args, ctx)
         if text is None:
@@ -174,16 +182,7 @@ def _sha2(group):
 
 
 def _arg(arg):
-    return render(_spaced(arg))
-
-
-def _spaced(arg):
-    out = []
-    for item in arg:
-        if out:
-            out.append(Tok("ws", " "))
-        out.append(item)
-    return out
+    return render(arg)
 
 
 def _key_path(keys):
@@ -194,18 +193,11 @@ def _key_path(keys):
     pieces = []
     literal = True
     for key in keys:
-        if len(key) == 1 and key[0].kind == "num" and key[0].text.isdigit():
-            pieces.append(("lit", f"[{key[0].text}]"))
-        elif len(key) == 1 and key[0].kind == "str":
-            pieces.append(("lit", _member(string_value(key[0].text))))
-        elif (
-            len(key) == 1 and key[0].kind in ("word", "ident") and key[0].kind != "str"
-        ):
-            if key[0].kind == "ident" or not key[0].text[0].isdigit():
-                name = key[0].text.strip("`") if key[0].kind == "ident" else key[0].text
-                pieces.append(("lit", _member(name)))
-            else:
-                pieces.append(("lit", f"[{key[0].text}]"))
+        sig = significant(key)
+        if len(sig) == 1 and sig[0].kind == "num" and sig[0].text.isdigit():
+            pieces.append(("lit", f"[{sig[0].text}]"))
+        elif len(sig) == 1 and sig[0].kind == "str":
+            pieces.append(("lit", _member(string_value(sig[0].text))))
         else:
             literal = False
             expr = _arg(key)
@@ -350,6 +342,8 @@ def _skip_ws(items, j):
 def _primary_start(items, j):
     """The index where the primary expression ending at items[j] starts."""
     item = items[j]
+    if item.is_word("END"):
+        return _case_start(items, j)
     if isinstance(item, Group):
         if j > 0 and items[j - 1].kind == "word":
             j -= 1
@@ -369,6 +363,19 @@ def _primary_start(items, j):
     ):
         j -= 2
     return j
+
+
+def _case_start(items, j):
+    """The CASE that the END at items[j] closes, or None."""
+    depth = 0
+    for k in range(j, -1, -1):
+        if items[k].is_word("END"):
+            depth += 1
+        elif items[k].is_word("CASE"):
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
 
 
 def _postfix(items, ctx):
