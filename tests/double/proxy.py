@@ -308,7 +308,7 @@ class ClientConnection:
         elif command == p.COM_CHANGE_USER:
             self.server.sendall(raw)
             if self._authenticate():
-                self.session.database = p.change_user_database(payload,
+                self.session.database = p.change_user_database(bytes(payload),
                                                                self.client_caps)
         else:
             self.server.sendall(raw)

@@ -7,13 +7,15 @@ proxy in this process with a scripted engine in front of the same MariaDB.
 
 import hashlib
 import os
+import struct
 import threading
 from datetime import datetime
 from decimal import Decimal
 
+import MySQLdb
 import pymysql
 import pytest
-from pymysql.constants import CLIENT
+from pymysql.constants import CLIENT, COMMAND
 
 from tests.double.proxy import Proxy, Upstream
 from tests.double.sql import Fail, Forward, Ok
@@ -166,6 +168,27 @@ def test_an_error_in_the_middle_of_the_rows_ends_the_result(proxied, s2, mariadb
     assert rows(conn, "SELECT 7") == ((7,),)
 
 
+def test_prepared_statements_are_relayed(proxied):
+    conn = proxied()
+    conn._execute_command(COMMAND.COM_STMT_PREPARE, "SELECT ? + 1, 'x'")
+    prepared = conn._read_packet().get_all_data()
+    statement, columns, params = struct.unpack("<xIHH", prepared[:9])
+    assert (columns, params) == (2, 1)
+    definitions = [conn._read_packet().get_all_data() for _ in range(5)]
+    assert [d[:1] for d in definitions] == [b"\x03", b"\xfe", b"\x03", b"\x03",
+                                            b"\xfe"]
+    conn._execute_command(
+        COMMAND.COM_STMT_EXECUTE,
+        struct.pack("<IBIBBBBq", statement, 0, 1, 0, 1, 8, 0, 41))
+    answer = [conn._read_packet().get_all_data() for _ in range(6)]
+    assert answer[0] == b"\x02"
+    assert answer[4] == b"\x00\x00" + struct.pack("<q", 42) + b"\x01x"
+    assert answer[5][:1] == b"\xfe"
+    conn._execute_command(COMMAND.COM_STMT_CLOSE, struct.pack("<I", statement))
+    conn.ping(reconnect=False)
+    assert rows(conn, "SELECT 8") == ((8,),)
+
+
 def test_load_data_local_infile_is_relayed(proxied, mariadb, s2, tmp_path):
     with mariadb.cursor() as cursor:
         cursor.execute(f"CREATE TABLE `{s2.db}`.loaded (id INT, name VARCHAR(9))")
@@ -301,6 +324,18 @@ def test_ok_outcome_keeps_the_transaction_status(private_proxy):
     rows(conn, "/*s*/ok")
     assert conn.get_autocommit() is True
     conn.close()
+
+
+def test_change_user_relays_authentication_and_sets_the_database(private_proxy):
+    conn = MySQLdb.connect(host="127.0.0.1", port=private_proxy.port, user="root")
+    try:
+        conn.change_user("root", "", "information_schema")
+        assert rows(conn, "SELECT DATABASE(), CURRENT_USER()") == (
+            ("information_schema", "root@127.0.0.1"),)
+    finally:
+        conn.close()
+    assert private_proxy.engine.seen[-1] == ("SELECT DATABASE(), CURRENT_USER()",
+                                             "information_schema")
 
 
 def test_session_close_is_called_when_the_client_leaves(private_proxy):
