@@ -49,8 +49,8 @@ def fresh_database():
     with connection._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
         cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
-    server = connection.server_version_string()
-    say(f"connected to SingleStore {server} at {connection.settings_dict['HOST']}")
+    version = ".".join(map(str, connection.singlestore_version))
+    say(f"connected to SingleStore {version} at {connection.settings_dict['HOST']}")
 
 
 def check_and_migrate():
