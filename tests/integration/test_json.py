@@ -1,0 +1,138 @@
+"""JSONField on SingleStore: key paths as arguments, never '$' paths."""
+
+import pytest
+from django.db import NotSupportedError, connection
+from django.db.models import Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import JSONObject
+from django.test.utils import CaptureQueriesContext
+
+from .models import Item
+
+pytestmark = pytest.mark.django_db
+
+DOCS = {
+    1: {"a": 1, "b": {"c": "Deep"}, "list": [10, 20]},
+    2: {"a": 5, "b": {"c": "other"}, "n": None},
+    3: {"x": "Text"},
+    4: None,
+}
+
+
+@pytest.fixture
+def docs():
+    for pk, data in DOCS.items():
+        Item.objects.create(id=pk, name=f"doc{pk}", data=data)
+
+
+def ids(queryset):
+    return sorted(queryset.values_list("id", flat=True))
+
+
+def where(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).split(" WHERE ", 1)[1]
+
+
+def test_values_round_trip(docs):
+    assert Item.objects.get(pk=1).data == DOCS[1]
+    assert Item.objects.get(pk=4).data is None
+
+
+def test_key_transform_exact(docs):
+    queryset = Item.objects.filter(data__a=5)
+    assert where(queryset) == (
+        "JSON_EXTRACT_JSON(`integration_item`.`data`, 'a') = ('5' :> JSON)"
+    )
+    assert ids(queryset) == [2]
+    assert ids(Item.objects.filter(data__b__c="Deep")) == [1]
+    assert ids(Item.objects.filter(data__list__1=20)) == [1]
+
+
+def test_array_index_is_an_integer_argument(docs):
+    assert where(Item.objects.filter(data__list__0=10)) == (
+        "JSON_EXTRACT_JSON(`integration_item`.`data`, 'list', 0) = ('10' :> JSON)"
+    )
+
+
+def test_json_null_versus_missing_key(docs):
+    assert ids(Item.objects.filter(data__n=None)) == [2]
+    assert ids(Item.objects.filter(data__n__isnull=False)) == [2]
+    assert ids(Item.objects.filter(data__isnull=True)) == [4]
+
+
+def test_has_key_lookups(docs):
+    queryset = Item.objects.filter(data__has_key="a")
+    assert where(queryset) == "JSON_MATCH_ANY_EXISTS(`integration_item`.`data`, 'a')"
+    assert ids(queryset) == [1, 2]
+    assert ids(Item.objects.filter(data__has_keys=["a", "n"])) == [2]
+    assert ids(Item.objects.filter(data__has_any_keys=["n", "x"])) == [2, 3]
+    nested = Item.objects.filter(data__b__has_key="c")
+    assert where(nested) == (
+        "JSON_MATCH_ANY_EXISTS(`integration_item`.`data`, 'b', 'c')"
+    )
+    assert ids(nested) == [1, 2]
+
+
+def test_key_text_lookups(docs):
+    queryset = Item.objects.filter(data__b__c__icontains="DEE")
+    assert where(queryset) == (
+        "LOWER(JSON_EXTRACT_STRING(`integration_item`.`data`, 'b', 'c')) "
+        "LIKE LOWER('%DEE%')"
+    )
+    assert ids(queryset) == [1]
+    assert ids(Item.objects.filter(data__x__startswith="Te")) == [3]
+
+
+def test_key_numeric_comparison(docs):
+    queryset = Item.objects.filter(data__a__gt=2)
+    assert where(queryset) == (
+        "JSON_EXTRACT_DOUBLE(`integration_item`.`data`, 'a') > 2"
+    )
+    assert ids(queryset) == [2]
+    assert ids(Item.objects.filter(data__a__lte=1)) == [1]
+
+
+def test_kt_annotation(docs):
+    with CaptureQueriesContext(connection) as captured:
+        values = list(
+            Item.objects.filter(pk__in=[1, 2, 3])
+            .order_by("id")
+            .values_list(KT("data__b__c"), KT("data__list__0"))
+        )
+    assert values == [("Deep", "10"), ("other", None), (None, None)]
+    assert captured[0]["sql"].startswith(
+        "SELECT JSON_EXTRACT_STRING(`integration_item`.`data`, 'b', 'c') AS "
+        "`keytexttransform1`, JSON_EXTRACT_STRING(`integration_item`.`data`, "
+        "'list', 0) AS `keytexttransform2` FROM "
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason='The double stores JSON text as sent (\'{"x": "Text"}\'); '
+    'SingleStore stores it normalized (\'{"x":"Text"}\'), so the column '
+    "equals the ':> JSON' cast of the same document there and not here.",
+)
+def test_whole_document_exact(docs):
+    queryset = Item.objects.filter(data={"x": "Text"})
+    assert where(queryset) == (
+        '`integration_item`.`data` = (\'{\\"x\\": \\"Text\\"}\' :> JSON)'
+    )
+    assert ids(queryset) == [3]
+
+
+def test_json_object(docs):
+    queryset = Item.objects.filter(pk=3).annotate(
+        obj=JSONObject(name="name", k=Value("v"))
+    )
+    assert queryset.values_list("obj", flat=True).get() == {
+        "name": "doc3",
+        "k": "v",
+    }
+
+
+def test_contains_is_not_supported(docs):
+    with pytest.raises(NotSupportedError):
+        list(Item.objects.filter(data__contains={"a": 1}))
