@@ -111,13 +111,21 @@ def test_latency_then_error_on_the_same_statement(faults, conn):
     assert faults.show() == []
 
 
-def test_set_switches_settings_proxy_wide(faults, conn):
+def test_set_switches_settings_proxy_wide(faults, conn, s2_connect):
     assert faults.settings() == {"default_table_type": "columnstore",
                                  "memsql_version": "8.9.3"}
-    select(conn, "DOUBLE SET MEMSQL_VERSION '8.5.22'")
-    select(conn, "double set default_table_type 'ROWSTORE'")
-    assert faults.settings() == {"default_table_type": "rowstore",
-                                 "memsql_version": "8.5.22"}
+    other = s2_connect()
+    try:
+        select(conn, "DOUBLE SET MEMSQL_VERSION '8.5.22'")
+        select(conn, "double set default_table_type 'ROWSTORE'")
+        assert faults.settings() == {"default_table_type": "rowstore",
+                                     "memsql_version": "8.5.22"}
+        assert select(other, "SELECT @@memsql_version, @@default_table_type") == [
+            ("8.5.22", "rowstore")]
+    finally:
+        faults.set("MEMSQL_VERSION", "8.9.3")
+        faults.set("DEFAULT_TABLE_TYPE", "columnstore")
+    assert select(other, "SELECT @@memsql_version") == [("8.9.3",)]
 
 
 def test_show_settings_column_names(conn):

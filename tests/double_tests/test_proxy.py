@@ -17,6 +17,7 @@ import pymysql
 import pytest
 from pymysql.constants import CLIENT, COMMAND
 
+from tests.double import protocol as p
 from tests.double.proxy import Proxy, Upstream
 from tests.double.sql import Fail, Forward, Ok
 from tests.double_tests.util import error_of, url_params
@@ -49,7 +50,9 @@ def rows(conn, sql):
 
 
 def test_handshake_reports_a_singlestore_mysql_version(s2_connect, mariadb):
-    assert s2_connect().get_server_info() == "5.7.32"
+    conn = s2_connect()
+    assert conn.get_server_info() == "5.7.32"
+    assert rows(conn, "SELECT VERSION()") == [("5.7.32",)]
     assert mariadb.get_server_info().startswith("5.5.5-10.")
 
 
@@ -365,3 +368,63 @@ def test_an_unreachable_mariadb_is_reported_to_the_client(tmp_path):
     assert refused.value.args == (
         1105, f"test double: cannot reach its MariaDB at {missing}: [Errno 2] No "
         "such file or directory; start it with `python -m tests.double start`")
+
+
+# ResponseTracker over every chunking of a response --------------------------
+
+def response_stream(size):
+    """Three results: a result set, another with a row of `size` bytes (over
+    MAX_PAYLOAD: a continuation packet follows), then a final OK."""
+    more = p.SERVER_STATUS_AUTOCOMMIT | p.SERVER_MORE_RESULTS_EXISTS
+    first, seq = p.text_result_set([("a", p.TYPE_LONGLONG)], [(1,), (None,)], more, 1)
+    huge = p.lenenc_str(b"z" * size)
+    second = bytearray()
+    for payload in (b"\x01", p.column_definition("z", p.TYPE_VAR_STRING),
+                    p.eof_payload(more), huge, p.eof_payload(more),
+                    p.ok_payload(3, p.SERVER_STATUS_AUTOCOMMIT)):
+        framed, seq = p.packets(payload, seq)
+        second += framed
+    return first + bytes(second)
+
+
+def relay(tracker, stream, chunk):
+    """What ClientConnection._relay does, with `chunk`-byte reads."""
+    out, buf, have, offset = bytearray(), bytearray(len(stream)), 0, 0
+    while not tracker.done:
+        assert offset < len(stream), "the tracker wants more than the response"
+        part = stream[offset:offset + chunk]
+        buf[have:have + len(part)] = part
+        have += len(part)
+        offset += len(part)
+        used = tracker.feed(buf, have)
+        out += buf[:used]
+        buf[:have - used] = buf[used:have]
+        have -= used
+    return bytes(out), offset
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64, 1000, 65536, 1 << 25])
+def test_tracker_finds_the_end_of_a_response_in_any_chunking(chunk):
+    # byte-sized reads over 16 MiB are slow: a small row for small chunks
+    stream = response_stream(p.MAX_PAYLOAD + 6 if chunk > 8 else 300)
+    tracker = p.ResponseTracker()
+    tracker.reset(p.COM_QUERY)
+    out, read = relay(tracker, stream, chunk)
+    assert (out, read) == (stream, len(stream))
+    assert (tracker.error, tracker.status) == (None, p.SERVER_STATUS_AUTOCOMMIT)
+
+
+def test_tracker_reports_an_error_after_rows_and_shifts_sequence_ids():
+    framed, seq = p.text_result_set([("a", p.TYPE_LONGLONG)], [(1,)], 2, 1)
+    error = p.err_payload(1242, "21000", "Subquery returns more than 1 row")
+    stream = framed[:-9] + p.packets(error, seq - 1)[0]
+    tracker = p.ResponseTracker()
+    tracker.reset(p.COM_QUERY)
+    tracker.seq_delta = 2
+    out, _ = relay(tracker, stream, 3)
+    assert tracker.error == (1242, "Subquery returns more than 1 row")
+    seqs, i = [], 0
+    while i < len(out):
+        seqs.append(out[i + 3])
+        i += 4 + (out[i] | out[i + 1] << 8 | out[i + 2] << 16)
+    assert seqs == [3, 4, 5, 6, 7]
