@@ -9,6 +9,8 @@ import json
 import threading
 from dataclasses import asdict, dataclass, field
 
+from . import triggers
+
 SCHEMA = "_singlestore_double"
 
 COLUMNSTORE = "COLUMNSTORE"
@@ -28,6 +30,7 @@ class TableMeta:
     sort_name: str | None = None
     # index name -> {"columns": [...], "rely": bool}
     unenforced: dict = field(default_factory=dict)
+    json_columns: list = field(default_factory=list)
     # column -> [dimensions, element type]
     vectors: dict = field(default_factory=dict)
     # index name -> {"column": c, "options": '<json text>' or None}
@@ -62,6 +65,7 @@ class TableMeta:
         self.sort_key = [[swap(c), d] for c, d in self.sort_key]
         for key in self.unenforced.values():
             key["columns"] = [swap(c) for c in key["columns"]]
+        self.json_columns = [swap(c) for c in self.json_columns]
         if old in self.vectors:
             self.vectors[new] = self.vectors.pop(old)
         for index in self.vector_indexes.values():
@@ -71,6 +75,7 @@ class TableMeta:
 
     def drop_column(self, name):
         self.vectors.pop(name, None)
+        self.json_columns = [c for c in self.json_columns if c != name]
         self.sort_key = [[c, d] for c, d in self.sort_key if c != name]
         for key_name, key in list(self.unenforced.items()):
             key["columns"] = [c for c in key["columns"] if c != name]
@@ -192,10 +197,12 @@ class Catalog:
                 (db, name, meta.to_json()),
             )
             self._write_keys(db, name, meta)
+            triggers.sync(self.query, db, name, meta, SCHEMA)
             self._load()[(db, name)] = meta.copy()
 
     def delete(self, db, name):
         with self._lock:
+            triggers.drop(self.query, db, name)
             self.query(
                 f"DELETE FROM {SCHEMA}.tables WHERE db = %s AND name = %s", (db, name)
             )

@@ -56,6 +56,10 @@ def _render_column(part):
     return render(out)
 
 
+def _is_json(column):
+    return column.type_text.upper().startswith("JSON")
+
+
 def _index_of(items, target):
     return next(i for i, item in enumerate(items) if item is target)
 
@@ -185,6 +189,8 @@ def _create_body(meta, body):
         columns.append(column)
         if column.vector:
             meta.vectors[column.name] = column.vector
+        if _is_json(column):
+            meta.json_columns.append(column.name)
         parts.append(_render_column(part))
     shard = [k for k in keys if k.kind == "shard"]
     primary = [k for k in keys if k.kind == "primary"] + [
@@ -405,6 +411,8 @@ class _AlterState:
                 return errors.fail("unique_shard", name=column.name)
         if column.vector:
             self.meta.vectors[column.name] = column.vector
+        if _is_json(column):
+            self.meta.json_columns.append(column.name)
         return _render_column(strip(part)).strip()
 
     def add_key(self, key):
@@ -471,6 +479,9 @@ class _AlterState:
             self.meta.vectors[name] = column.vector
         else:
             self.meta.vectors.pop(name, None)
+        self.meta.json_columns = [c for c in self.meta.json_columns if c != name]
+        if _is_json(column):
+            self.meta.json_columns.append(name)
         head = render(spec[: _index_of(spec, sig[at])])
         return head + _render_column(spec[_index_of(spec, sig[at]) :])
 
