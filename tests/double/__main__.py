@@ -22,7 +22,7 @@ import sys
 import time
 
 from tests.double import mariadb
-from tests.double.faults import TABLE_TYPES
+from tests.double.faults import TABLE_TYPES, VERSION_FORMAT
 from tests.double.mariadb import HOST, DoubleError, Layout
 from tests.double.protocol import SERVER_VERSION
 
@@ -147,6 +147,13 @@ COMMANDS = {"start": cmd_start, "stop": cmd_stop, "restart": cmd_restart,
             "status": cmd_status, "env": cmd_env, "serve": cmd_serve}
 
 
+def version(text):
+    if not VERSION_FORMAT.match(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a version like 8.9.3 (major.minor.patch)")
+    return text
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m tests.double",
                                      description="The SingleStore test double.")
@@ -154,7 +161,7 @@ def parse_args(argv):
     for name in COMMANDS:
         command = sub.add_parser(name)
         if name in ("start", "restart", "serve"):
-            command.add_argument("--memsql-version", default="8.9.3",
+            command.add_argument("--memsql-version", default="8.9.3", type=version,
                                  help="@@memsql_version to report (default 8.9.3)")
             command.add_argument("--default-table-type", default="columnstore",
                                  choices=TABLE_TYPES,

@@ -35,7 +35,7 @@ _GRAMMAR = [
     ("settings", re.compile(r"SHOW\s+SETTINGS", re.I)),
 ]
 _CONTROL = re.compile(r"\s*DOUBLE\b\s*(.*?)[\s;]*\Z", re.I | re.S)
-_VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
+VERSION_FORMAT = re.compile(r"\d+\.\d+\.\d+\Z")
 TABLE_TYPES = ("columnstore", "rowstore")
 
 SYNTAX_ERRNO = 1064
@@ -128,7 +128,7 @@ def _command(kind, groups):
                                     remaining=_times(times)))
     if kind == "set":
         name, value = groups[0].lower(), _unquote(groups[1])
-        if name == "memsql_version" and not _VERSION.match(value):
+        if name == "memsql_version" and not VERSION_FORMAT.match(value):
             raise ControlError(
                 f"MEMSQL_VERSION must look like 8.9.3 (major.minor.patch), "
                 f"not {value!r}"

@@ -22,6 +22,7 @@ PROXY_PORT = 43307
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 60.0
+MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the terminating NUL
 INSTALL_HINT = "install mariadb-server (apt-get install mariadb-server), or run " \
     "`make test`, which installs it"
 
@@ -69,7 +70,7 @@ class Layout:
     def from_env(cls):
         root = Path(os.environ.get("DOUBLE_DIR") or REPO / ".double").resolve()
         return cls(root, _port("DOUBLE_MARIADB_PORT", MARIADB_PORT),
-                   _port("DOUBLE_PORT", PROXY_PORT))
+                   _port("DOUBLE_PORT", PROXY_PORT)).check()
 
     data = property(lambda self: self.root / "data")
     logs = property(lambda self: self.root / "logs")
@@ -78,6 +79,13 @@ class Layout:
     proxy_pid = property(lambda self: self.root / "proxy.pid")
     mariadb_log = property(lambda self: self.logs / "mariadb.log")
     proxy_log = property(lambda self: self.logs / "proxy.log")
+
+    def check(self):
+        if len(os.fsencode(self.socket)) > MAX_SOCKET_PATH:
+            raise DoubleError(
+                f"the MariaDB socket path {self.socket} is longer than a unix socket "
+                f"allows ({MAX_SOCKET_PATH} bytes); set DOUBLE_DIR to a shorter path")
+        return self
 
     @property
     def proxy_url(self):

@@ -139,7 +139,12 @@ class ClientConnection:
                              f"{self.proxy.upstream}: {exc}; start it with "
                              f"`python -m tests.double start`")
                 raise Closed from exc
-            self.session = self.proxy.engine.session()
+            try:
+                self.session = self.proxy.engine.session()
+            except Exception as exc:
+                log.exception("engine.session() failed")
+                self._refuse(f"test double internal error: {type(exc).__name__}: {exc}")
+                raise Closed from exc
             self._handshake()
             self._serve()
         except (Closed, ConnectionError):

@@ -118,3 +118,19 @@ def test_stop_of_a_double_that_does_not_run_is_harmless(tmp_path):
     code, out, _ = cli("stop", DOUBLE_DIR=str(tmp_path), DOUBLE_PORT="45008",
                        DOUBLE_MARIADB_PORT="45007")
     assert (code, out) == (0, "SingleStore test double stopped\n")
+
+
+def test_bad_memsql_version_option_is_refused_before_starting():
+    code, out, err = cli("start", "--memsql-version", "8.9")
+    assert (code, out) == (2, "")
+    assert err.endswith("error: argument --memsql-version: '8.9' is not a version "
+                        "like 8.9.3 (major.minor.patch)\n")
+
+
+def test_a_double_dir_too_long_for_the_socket_is_named(tmp_path):
+    root = tmp_path / ("d" * 110)
+    code, out, err = cli("status", DOUBLE_DIR=str(root))
+    assert (code, out) == (2, "")
+    assert err == (f"error: the MariaDB socket path {root}/mariadb.sock is longer than "
+                   "a unix socket allows (107 bytes); set DOUBLE_DIR to a shorter "
+                   "path\n")
