@@ -1,0 +1,279 @@
+"""DDL from TablePlan and columnstore-safe ALTERs, run through the database."""
+
+import pytest
+from django.db import NotSupportedError, connection, models
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext, isolate_apps
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sqls(captured):
+    return [query["sql"] for query in captured]
+
+
+@pytest.fixture
+def editor_models():
+    """Create the given models, yield, and drop whatever exists afterwards."""
+    created = []
+
+    def create(*model_classes):
+        """Return the SQL that created them."""
+        with CaptureQueriesContext(connection) as captured:
+            with connection.schema_editor() as editor:
+                for model in model_classes:
+                    created.append(model)
+                    editor.create_model(model)
+        return sqls(captured)
+
+    yield create
+    existing = set(connection.introspection.table_names())
+    with connection.schema_editor() as editor:
+        for model in reversed(created):
+            if model._meta.db_table in existing:
+                editor.delete_model(model)
+
+
+def columns(table):
+    with connection.cursor() as cursor:
+        return {
+            info.name: (info.data_type, info.null_ok)
+            for info in connection.introspection.get_table_description(cursor, table)
+        }
+
+
+@isolate_apps("tests.integration")
+def test_columnstore_table_with_32_bit_auto_field(editor_models):
+    class Widget(models.Model):
+        id = models.AutoField(primary_key=True)
+        name = models.CharField(max_length=20, db_index=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_widget"
+
+    class Part(models.Model):
+        widget = models.ForeignKey(Widget, models.CASCADE)
+        size = models.SmallIntegerField(default=1)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_part"
+
+    assert editor_models(Widget, Part) == [
+        "CREATE TABLE `t_backend_widget` (`id` bigint AUTO_INCREMENT NOT NULL, "
+        "`name` varchar(20) NOT NULL, PRIMARY KEY (`id`), "
+        "KEY `t_backend_widget_name_20b153c3` (`name`), SHARD KEY (`id`), "
+        "SORT KEY ())",
+        "CREATE TABLE `t_backend_part` (`id` bigint AUTO_INCREMENT NOT NULL, "
+        "`widget_id` bigint NOT NULL, `size` smallint NOT NULL, "
+        "PRIMARY KEY (`id`), KEY `t_backend_part_widget_id_9ba1656d` "
+        "(`widget_id`), SHARD KEY (`id`), SORT KEY ())",
+    ]
+    assert columns("t_backend_part")["widget_id"] == ("bigint", False)
+
+
+@isolate_apps("tests.integration")
+@override_settings(
+    SINGLESTORE={
+        "STORAGE": {"integration.Ledger": "ROWSTORE"},
+        "SHARD_KEYS": {"integration.Ledger": ["account"]},
+        "UNENFORCED_UNIQUE": ["integration.Ledger"],
+    }
+)
+def test_rowstore_shard_key_and_unenforced_unique(editor_models):
+    class Ledger(models.Model):
+        account = models.IntegerField()
+        ref = models.CharField(max_length=10, unique=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_ledger"
+            unique_together = [("account", "ref")]
+
+    assert editor_models(Ledger) == [
+        "CREATE ROWSTORE TABLE `t_backend_ledger` (`id` bigint AUTO_INCREMENT "
+        "NOT NULL, `account` integer NOT NULL, `ref` varchar(10) NOT NULL, "
+        "KEY `t_backend_ledger_id_1af9b450_key` (`id`), "
+        "UNIQUE KEY `t_backend_ledger_ref_61a3b529_uniq` (`ref`) UNENFORCED RELY, "
+        "UNIQUE KEY `t_backend_ledger_account_ref_e7ee14ba_uniq` "
+        "(`account`, `ref`), SHARD KEY (`account`))",
+    ]
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "t_backend_ledger"
+        )
+    unique = {
+        name: (info["columns"], info["enforced"])
+        for name, info in constraints.items()
+        if info["unique"]
+    }
+    assert unique == {
+        "t_backend_ledger_ref_61a3b529_uniq": (["ref"], False),
+        "t_backend_ledger_account_ref_e7ee14ba_uniq": (["account", "ref"], True),
+    }
+
+
+@isolate_apps("tests.integration")
+@override_settings(
+    SINGLESTORE={
+        "STORAGE": {"integration.Country": "REFERENCE"},
+        "SORT_KEYS": {"integration.Country": ["-code"]},
+    }
+)
+def test_reference_table_with_sort_key(editor_models):
+    class Country(models.Model):
+        code = models.CharField(max_length=2, primary_key=True)
+        name = models.CharField(max_length=40)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_country"
+
+    assert editor_models(Country) == [
+        "CREATE REFERENCE TABLE `t_backend_country` (`code` varchar(2) NOT NULL, "
+        "`name` varchar(40) NOT NULL, PRIMARY KEY (`code`), SORT KEY (`code` DESC))"
+    ]
+
+
+@isolate_apps("tests.integration")
+def test_impossible_unique_refused_before_any_sql():
+    class Account(models.Model):
+        email = models.CharField(max_length=50, unique=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_account"
+
+    with CaptureQueriesContext(connection) as captured:
+        with pytest.raises(NotSupportedError) as error:
+            with connection.schema_editor() as editor:
+                editor.create_model(Account)
+    assert sqls(captured) == []
+    assert str(error.value).startswith(
+        "SingleStore cannot hold the unique keys of the table t_backend_account. "
+        "singlestore.E001: The unique set from field 'email' (email) cannot be "
+        "enforced: "
+    )
+    assert "t_backend_account" not in connection.introspection.table_names()
+
+
+@isolate_apps("tests.integration")
+def test_many_to_many_table_shape(editor_models):
+    class Label(models.Model):
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_label"
+
+    class Box(models.Model):
+        labels = models.ManyToManyField(Label)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_box"
+
+    assert editor_models(Label, Box)[2] == (
+        "CREATE TABLE `t_backend_box_labels` (`id` bigint AUTO_INCREMENT NOT NULL, "
+        "`box_id` bigint NOT NULL, `label_id` bigint NOT NULL, "
+        "PRIMARY KEY (`box_id`, `label_id`), "
+        "KEY `t_backend_box_labels_id_b0b6c05f_key` (`id`), "
+        "KEY `t_backend_box_labels_box_id_cb4a2745` (`box_id`), "
+        "KEY `t_backend_box_labels_label_id_8533dcef` (`label_id`), "
+        "SHARD KEY (`box_id`), SORT KEY ())"
+    )
+
+
+@isolate_apps("tests.integration")
+def test_add_rename_and_default_alters(editor_models):
+    class Gadget(models.Model):
+        name = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_gadget"
+
+    editor_models(Gadget)
+    Gadget.objects.create(name="one")
+    colour = models.CharField(max_length=10, default="red")
+    colour.set_attributes_from_name("colour")
+    colour.model = Gadget
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.add_field(Gadget, colour)
+    assert sqls(captured) == [
+        "ALTER TABLE `t_backend_gadget` ADD COLUMN `colour` varchar(10) "
+        "DEFAULT 'red' NOT NULL",
+        "ALTER TABLE `t_backend_gadget` MODIFY `colour` varchar(10) NOT NULL",
+    ]
+    renamed = models.CharField(max_length=10, default="red")
+    renamed.set_attributes_from_name("shade")
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Gadget, colour, renamed)
+    assert sqls(captured) == [
+        "ALTER TABLE `t_backend_gadget` CHANGE `colour` `shade`",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT `name`, `shade` FROM `t_backend_gadget`")
+        assert list(cursor.fetchall()) == [("one", "red")]
+
+
+@isolate_apps("tests.integration")
+def test_columnstore_type_change_rebuilds_the_column(editor_models):
+    class Meter(models.Model):
+        reading = models.IntegerField(null=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_meter"
+
+    editor_models(Meter)
+    Meter.objects.create(id=1, reading=7)
+    old = Meter._meta.get_field("reading")
+    new = models.CharField(max_length=12)
+    new.set_attributes_from_name("reading")
+    new.model = Meter
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Meter, old, new)
+    assert sqls(captured)[-4:] == [
+        "ALTER TABLE `t_backend_meter` ADD COLUMN "
+        "`t_backend_meter_reading_73b3e11a_new` varchar(12) NOT NULL",
+        "UPDATE `t_backend_meter` SET `t_backend_meter_reading_73b3e11a_new` = "
+        "`reading` :> VARCHAR(12)",
+        "ALTER TABLE `t_backend_meter` DROP COLUMN `reading`",
+        "ALTER TABLE `t_backend_meter` CHANGE "
+        "`t_backend_meter_reading_73b3e11a_new` `reading`",
+    ]
+    assert columns("t_backend_meter")["reading"] == ("varchar", False)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT `id`, `reading` FROM `t_backend_meter`")
+        assert list(cursor.fetchall()) == [(1, "7")]
+
+
+@isolate_apps("tests.integration")
+def test_columnstore_change_of_a_keyed_column_refused(editor_models):
+    class Stamp(models.Model):
+        code = models.IntegerField(db_index=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_stamp"
+
+    editor_models(Stamp)
+    old = Stamp._meta.get_field("code")
+    new = models.BigIntegerField(db_index=True)
+    new.set_attributes_from_name("code")
+    new.model = Stamp
+    with CaptureQueriesContext(connection) as captured:
+        with pytest.raises(NotSupportedError) as error:
+            with connection.schema_editor() as editor:
+                editor.alter_field(Stamp, old, new)
+    assert not any(sql.startswith(("ALTER", "UPDATE")) for sql in sqls(captured))
+    assert str(error.value) == (
+        "SingleStore cannot change column t_backend_stamp.code (integer -> bigint) "
+        "on a columnstore table, and the column is part of the key(s) "
+        "t_backend_stamp_code_553edb75, so it cannot be rebuilt either. Remove "
+        "the key(s) in an earlier migration, or store the model as a rowstore "
+        "table."
+    )
