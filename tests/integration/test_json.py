@@ -109,12 +109,6 @@ def test_kt_annotation(docs):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='The double stores JSON text as sent (\'{"x": "Text"}\'); '
-    'SingleStore stores it normalized (\'{"x":"Text"}\'), so the column '
-    "equals the ':> JSON' cast of the same document there and not here.",
-)
 def test_whole_document_exact(docs):
     queryset = Item.objects.filter(data={"x": "Text"})
     assert where(queryset) == (
