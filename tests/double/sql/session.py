@@ -9,17 +9,38 @@ from .translate import Context, Refuse, translate
 
 # Everything SingleStore-specific, and every word a rule inspects. A
 # statement without any of these is plain MySQL and is forwarded untouched.
-WANTS = re.compile(
-    r":>|::|<\*>|<->|->|\bVERSION\s*\(|^\s*USE\b|"
-    r"\b(?:JSON_\w+|DATE_TRUNC|MATCH|BM25\w*|DOT_PRODUCT|EUCLIDEAN_DISTANCE|"
-    r"VECTOR|memsql_\w+|default_table_type|table_name_case_sensitivity|"
-    r"SAVEPOINT|ROLLBACK\s+(?:WORK\s+)?TO|RELEASE|ISOLATION|"
-    r"tx_isolation|transaction_isolation|enable_extended_types_metadata|"
-    r"vector_type_project_format|OPTIMIZE|AGGREGATOR|CREATE|ALTER|DROP|RENAME|SHOW|"
-    r"information_schema|EXPLAIN|UPDATE|DELETE|RETURNING|YEARWEEK|SHA2|"
-    r"IN\s*\(\s*SELECT|ANY\s*\(\s*SELECT|ALL\s*\(\s*SELECT|SOME\s*\(\s*SELECT)\b",
-    re.IGNORECASE,
-)
+TRIGGER_WORDS = (
+    r"JSON_\w+ DATE_TRUNC MATCH BM25\w* DOT_PRODUCT EUCLIDEAN_DISTANCE VECTOR"
+    r" MEMSQL_\w+ DEFAULT_TABLE_TYPE TABLE_NAME_CASE_SENSITIVITY SAVEPOINT"
+    r" ROLLBACK\s+(?:WORK\s+)?TO RELEASE ISOLATION TX_ISOLATION TRANSACTION_ISOLATION"
+    r" ENABLE_EXTENDED_TYPES_METADATA VECTOR_TYPE_PROJECT_FORMAT OPTIMIZE AGGREGATOR"
+    r" CREATE ALTER DROP RENAME SHOW INFORMATION_SCHEMA EXPLAIN UPDATE DELETE"
+    r" RETURNING YEARWEEK SHA2 VERSION\s*\( IN\s*\(\s*SELECT ANY\s*\(\s*SELECT"
+    r" ALL\s*\(\s*SELECT SOME\s*\(\s*SELECT"
+).split()
+
+
+def _wants_pattern(words):
+    """One regex over upper-cased text, its words grouped by first letter.
+
+    The grouping and the first-letter lookahead let the regex engine reject
+    most positions after one character test; it runs on every statement.
+    """
+    by_first = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word[1:])
+    branches = "|".join(
+        first + "(?:" + "|".join(sorted(rest, key=len, reverse=True)) + ")"
+        for first, rest in sorted(by_first.items())
+    )
+    firsts = "".join(sorted(by_first))
+    return re.compile(
+        r":>|::|<\*>|<->|->|^\s*USE\b"
+        rf"|(?<![\w$])(?=[{firsts}])(?:{branches})(?![\w$])"
+    )
+
+
+WANTS = _wants_pattern(TRIGGER_WORDS)
 
 _DRIVER_VARIABLES = ("ENABLE_EXTENDED_TYPES_METADATA", "VECTOR_TYPE_PROJECT_FORMAT")
 
@@ -60,7 +81,7 @@ class Session:
         self.database = None
 
     def wants(self, sql):
-        return WANTS.search(sql) is not None
+        return WANTS.search(sql.upper()) is not None
 
     def close(self):
         pass
