@@ -102,12 +102,13 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         cursor.execute(
             "SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, "
             "NUMERIC_PRECISION, NUMERIC_SCALE, EXTRA, COLUMN_DEFAULT, "
-            "COLLATION_NAME, COLUMN_TYPE LIKE '%% unsigned', COLUMN_COMMENT, "
-            "COLUMN_TYPE "
+            "CASE WHEN COLLATION_NAME = %s THEN NULL ELSE COLLATION_NAME END, "
+            "COLUMN_TYPE LIKE '%% unsigned', COLUMN_COMMENT, COLUMN_TYPE "
             "FROM information_schema.COLUMNS "
             "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s "
             "ORDER BY ORDINAL_POSITION",
-            [table_name],
+            # The server's collation is every column's default: not reported.
+            [self.connection.server_data["collation_server"], table_name],
         )
         return {row[0]: ColumnLine(*row) for row in cursor.fetchall()}
 
