@@ -70,6 +70,15 @@ def json_exact(self, compiler, connection):
     return f"{lhs} = {rhs}", (*lhs_params, *rhs_params)
 
 
+def key_transform_in(self, compiler, connection):
+    """key__in=[...]: each value is cast to JSON, as in json_exact."""
+    lhs, lhs_params = self.process_lhs(compiler, connection)
+    rhs, rhs_params = self.process_rhs(compiler, connection)
+    if self.rhs_is_direct_value():
+        rhs = rhs.replace("%s", "(%s :> JSON)")
+    return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+
 def key_numeric_comparison(self, compiler, connection):
     """Compare a key as a number (JSON_EXTRACT_DOUBLE) or as a string."""
     rhs, rhs_params = self.process_rhs(compiler, connection)
@@ -134,6 +143,7 @@ OWN_SQL = {
     json.KeyTextTransform: key_text_transform,
     json.HasKeyLookup: has_key,
     json.JSONExact: json_exact,
+    json.KeyTransformIn: key_transform_in,
     json.KeyTransformLt: key_numeric_comparison,
     json.KeyTransformLte: key_numeric_comparison,
     json.KeyTransformGt: key_numeric_comparison,

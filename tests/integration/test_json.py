@@ -50,6 +50,16 @@ def test_key_transform_exact(docs):
     assert ids(Item.objects.filter(data__list__1=20)) == [1]
 
 
+def test_key_in(docs):
+    queryset = Item.objects.filter(data__a__in=[5, 7])
+    assert where(queryset) == (
+        "JSON_EXTRACT_JSON(`integration_item`.`data`, 'a') IN "
+        "(('5' :> JSON), ('7' :> JSON))"
+    )
+    assert ids(queryset) == [2]
+    assert ids(Item.objects.filter(data__b__c__in=["Deep", "x"])) == [1]
+
+
 def test_array_index_is_an_integer_argument(docs):
     assert where(Item.objects.filter(data__list__0=10)) == (
         "JSON_EXTRACT_JSON(`integration_item`.`data`, 'list', 0) = ('10' :> JSON)"
