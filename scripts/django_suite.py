@@ -344,6 +344,7 @@ def subprocess_env():
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(paths)
+    env.setdefault("DJANGO_SUITE_RUN", f"_{os.getpid()}")
     return env
 
 

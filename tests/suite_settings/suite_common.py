@@ -34,6 +34,9 @@ def database_pair(env_vars, engine, prefix, **extra):
         "PASSWORD": unquote(parts.password or ""),
         **extra,
     }
+    # scripts/django_suite.py names each of its runs, so two runs at once
+    # (a CI job and a developer, say) never share a test database.
+    prefix += os.environ.get("DJANGO_SUITE_RUN", "")
     return {
         alias: {
             **base,
