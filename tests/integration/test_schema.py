@@ -277,3 +277,70 @@ def test_columnstore_change_of_a_keyed_column_refused(editor_models):
         "the key(s) in an earlier migration, or store the model as a rowstore "
         "table."
     )
+
+
+@isolate_apps("tests.integration")
+def test_columnstore_null_to_not_null_rebuilds_and_keeps_rows(editor_models):
+    class Tally(models.Model):
+        total = models.IntegerField(null=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_tally"
+
+    editor_models(Tally)
+    Tally.objects.create(id=1, total=4)
+    old = Tally._meta.get_field("total")
+    new = models.IntegerField()
+    new.set_attributes_from_name("total")
+    new.model = Tally
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Tally, old, new)
+    assert sqls(captured)[-4:] == [
+        "ALTER TABLE `t_backend_tally` ADD COLUMN "
+        "`t_backend_tally_total_8af1e05b_new` integer NOT NULL",
+        "UPDATE `t_backend_tally` SET `t_backend_tally_total_8af1e05b_new` = "
+        "`total` :> INT",
+        "ALTER TABLE `t_backend_tally` DROP COLUMN `total`",
+        "ALTER TABLE `t_backend_tally` CHANGE "
+        "`t_backend_tally_total_8af1e05b_new` `total`",
+    ]
+    assert columns("t_backend_tally")["total"] == ("int", False)
+    assert list(Tally.objects.values_list("id", "total")) == [(1, 4)]
+
+
+@isolate_apps("tests.integration")
+@override_settings(SINGLESTORE={"STORAGE": {"integration.Plan": "ROWSTORE REFERENCE"}})
+def test_rowstore_alters_in_place(editor_models):
+    class Plan(models.Model):
+        code = models.CharField(max_length=5, null=True)
+        rank = models.IntegerField(default=0)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_plan"
+
+    editor_models(Plan)
+    old = Plan._meta.get_field("code")
+    new = models.CharField(max_length=8, unique=True)
+    new.set_attributes_from_name("code")
+    new.model = Plan
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Plan, old, new)
+    assert sqls(captured) == [
+        "ALTER TABLE `t_backend_plan` MODIFY `code` varchar(8) NULL",
+        "ALTER TABLE `t_backend_plan` MODIFY `code` varchar(8) NOT NULL",
+        "ALTER TABLE `t_backend_plan` ADD UNIQUE KEY "
+        "`t_backend_plan_code_90a215e9_uniq` (`code`)",
+    ]
+    with connection.cursor() as cursor:
+        unique = [
+            info["columns"]
+            for info in connection.introspection.get_constraints(
+                cursor, "t_backend_plan"
+            ).values()
+            if info["unique"] and not info["primary_key"]
+        ]
+    assert unique == [["code"]]
