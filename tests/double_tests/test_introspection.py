@@ -154,3 +154,16 @@ def test_show_index_where(db):
     assert [
         r[2:5] for r in rows(db, "SHOW INDEX FROM t WHERE Key_name = '__SHARDKEY'")
     ] == [("__SHARDKEY", 1, "id")]
+
+
+def test_information_schema_columns_types(db):
+    run(db, "CREATE TABLE j (id BIGINT PRIMARY KEY, doc JSON, emb VECTOR(8, I16))")
+    assert rows(
+        db,
+        "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS"
+        " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'j' ORDER BY ORDINAL_POSITION",
+    ) == [
+        ("id", "bigint", "bigint(20)"),
+        ("doc", "json", "json"),
+        ("emb", "vector", "vector(8, I16)"),
+    ]

@@ -141,6 +141,13 @@ class Catalog:
             " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
         )
         self.query(
+            f"CREATE TABLE IF NOT EXISTS {SCHEMA}.column_types ("
+            " db VARCHAR(64) NOT NULL, tbl VARCHAR(64) NOT NULL,"
+            " col VARCHAR(64) NOT NULL, data_type VARCHAR(16) NOT NULL,"
+            " column_type VARCHAR(32) NOT NULL, PRIMARY KEY (db, tbl, col))"
+            " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+        )
+        self.query(
             f"CREATE OR REPLACE VIEW {SCHEMA}.table_kinds AS SELECT db, name,"
             " JSON_VALUE(meta, '$.storage') AS storage_type,"
             " IF(JSON_VALUE(meta, '$.reference') IN ('true', '1'), 0, 1) AS distributed"
@@ -171,11 +178,28 @@ class Catalog:
         for index, key in meta.unenforced.items():
             for seq, col in enumerate(key["columns"], 1):
                 rows.append((db, name, index, seq, col, "UNENFORCED", None, 0))
+        self._write_column_types(db, name, meta)
         for row in rows:
             self.query(
                 f"INSERT INTO {SCHEMA}.key_columns VALUES "
                 "(%s, %s, %s, %s, %s, %s, %s, %s)",
                 row,
+            )
+
+    def _write_column_types(self, db, name, meta):
+        """SingleStore's DATA_TYPE/COLUMN_TYPE for columns MariaDB stores as text."""
+        self.query(
+            f"DELETE FROM {SCHEMA}.column_types WHERE db = %s AND tbl = %s", (db, name)
+        )
+        types = [(col, "json", "json") for col in meta.json_columns]
+        types += [
+            (col, "vector", f"vector({dims}, {elem})")
+            for col, (dims, elem) in meta.vectors.items()
+        ]
+        for col, data_type, column_type in types:
+            self.query(
+                f"INSERT INTO {SCHEMA}.column_types VALUES (%s, %s, %s, %s, %s)",
+                (db, name, col, data_type, column_type),
             )
 
     def _load(self):
@@ -223,6 +247,7 @@ class Catalog:
         with self._lock:
             self.query(f"DELETE FROM {SCHEMA}.tables WHERE db = %s", (db,))
             self.query(f"DELETE FROM {SCHEMA}.key_columns WHERE db = %s", (db,))
+            self.query(f"DELETE FROM {SCHEMA}.column_types WHERE db = %s", (db,))
             for key in [k for k in self._load() if k[0] == db]:
                 del self._tables[key]
 

@@ -292,8 +292,26 @@ _STATISTICS = (
 )
 
 
+_COLUMNS = (
+    "(SELECT c.TABLE_CATALOG, c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME,"
+    " c.ORDINAL_POSITION, c.COLUMN_DEFAULT, c.IS_NULLABLE,"
+    " COALESCE(x.data_type, c.DATA_TYPE) AS DATA_TYPE,"
+    " IF(x.col IS NULL, c.CHARACTER_MAXIMUM_LENGTH, NULL) AS CHARACTER_MAXIMUM_LENGTH,"
+    " IF(x.col IS NULL, c.CHARACTER_OCTET_LENGTH, NULL) AS CHARACTER_OCTET_LENGTH,"
+    " c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION,"
+    " c.CHARACTER_SET_NAME, c.COLLATION_NAME,"
+    " COALESCE(x.column_type, c.COLUMN_TYPE) AS COLUMN_TYPE, c.COLUMN_KEY, c.EXTRA,"
+    " c.PRIVILEGES, c.COLUMN_COMMENT, c.IS_GENERATED, c.GENERATION_EXPRESSION"
+    " FROM information_schema.COLUMNS c LEFT JOIN {s}.column_types x"
+    " ON x.db = c.TABLE_SCHEMA AND x.tbl = c.TABLE_NAME AND x.col = c.COLUMN_NAME)"
+)
+
+_TEMPLATES = {"TABLES": _TABLES, "STATISTICS": _STATISTICS, "COLUMNS": _COLUMNS}
+
+
 def rewrite_information_schema(session, items, ctx):
-    """Swap information_schema.TABLES / STATISTICS for catalog-joined derived tables."""
+    """Swap information_schema.TABLES, STATISTICS and COLUMNS for derived tables
+    joined to the catalog."""
     for item in items:
         if isinstance(item, Group):
             rewrite_information_schema(session, item.items, ctx)
@@ -305,7 +323,7 @@ def rewrite_information_schema(session, items, ctx):
             and first.text.strip("`").lower() == "information_schema"
             and dot.text == "."
             and is_name(name)
-            and name.text.strip("`").upper() in ("TABLES", "STATISTICS")
+            and name.text.strip("`").upper() in _TEMPLATES
         ):
             which = name.text.strip("`").upper()
             default = quote_string(
@@ -313,7 +331,7 @@ def rewrite_information_schema(session, items, ctx):
                 if session.engine.default_table_type == "rowstore"
                 else "COLUMNSTORE"
             )
-            template = _TABLES if which == "TABLES" else _STATISTICS
+            template = _TEMPLATES[which]
             derived = template.format(s=S, default=default)
             alias = "" if _has_alias_after(items, i + 3) else " AS " + which
             items[i : i + 3] = [Raw(derived + alias)]
