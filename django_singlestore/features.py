@@ -66,8 +66,9 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
     supports_expression_defaults = False
 
     has_native_uuid_field = False
-    # JSON_CONTAINS does not exist.
-    supports_json_field_contains = False
+    # No JSON_CONTAINS, but functions.py builds "contains" from
+    # JSON_GET_TYPE / JSON_EXTRACT_JSON / JSON_ARRAY_CONTAINS_JSON.
+    supports_json_field_contains = True
     supports_logical_xor = False
     # EXCEPT is not available to Django's compound queries.
     supports_select_difference = False

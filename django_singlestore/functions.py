@@ -9,6 +9,9 @@ JSON: SingleStore addresses keys with extra arguments
 ``->``/``->>``, JSON_UNQUOTE, JSON_CONTAINS, JSON_OBJECT or JSON_ARRAY.
 """
 
+import json as jsonlib
+
+from django.db import NotSupportedError
 from django.db.models import functions
 from django.db.models.fields import json
 from django.db.models.functions import comparison, mixins, text
@@ -79,6 +82,64 @@ def key_transform_in(self, compiler, connection):
     return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
 
 
+def json_contains_sql(target, value):
+    """(sql, params) testing that the JSON ``target`` contains ``value``.
+
+    MySQL's JSON_CONTAINS rules: an object contains each given key with a
+    contained value, an array contains each given element, a scalar matches
+    an equal scalar or an array holding it. An object or array inside a list
+    has no SingleStore expression (it needs "some element contains").
+    """
+    sql, params = target
+    if isinstance(value, dict):
+        parts = [(f"JSON_GET_TYPE({sql}) = 'object'", params)]
+        for key, item in value.items():
+            inner = (f"JSON_EXTRACT_JSON({sql}, %s)", (*params, str(key)))
+            parts.append(json_contains_sql(inner, item))
+    elif isinstance(value, list):
+        parts = [(f"JSON_GET_TYPE({sql}) = 'array'", params)]
+        for item in value:
+            if isinstance(item, (dict, list)):
+                raise NotSupportedError(
+                    "SingleStore cannot test whether a JSON array contains an "
+                    "object or an array (JSON_ARRAY_CONTAINS_JSON compares whole "
+                    "elements); filter on the keys instead."
+                )
+            parts.append(
+                (
+                    f"JSON_ARRAY_CONTAINS_JSON({sql}, (%s :> JSON))",
+                    (*params, jsonlib.dumps(item)),
+                )
+            )
+    else:
+        encoded = jsonlib.dumps(value)
+        return (
+            f"({sql} = (%s :> JSON) OR (JSON_GET_TYPE({sql}) = 'array' AND "
+            f"JSON_ARRAY_CONTAINS_JSON({sql}, (%s :> JSON))))",
+            (*params, encoded, *params, *params, encoded),
+        )
+    return (
+        "({})".format(" AND ".join(part for part, _ in parts)),
+        tuple(param for _, part_params in parts for param in part_params),
+    )
+
+
+def data_contains(self, compiler, connection):
+    if hasattr(self.rhs, "resolve_expression"):
+        raise NotSupportedError(
+            "JSONField contains on SingleStore takes a Python value, not an expression."
+        )
+    lhs, lhs_params = self.process_lhs(compiler, connection)
+    return json_contains_sql((lhs, tuple(lhs_params)), self.rhs)
+
+
+def contained_by(self, compiler, connection):
+    raise NotSupportedError(
+        "contained_by is not supported on SingleStore: the candidate document "
+        "would drive the SQL, which SingleStore's JSON functions cannot express."
+    )
+
+
 def key_numeric_comparison(self, compiler, connection):
     """Compare a key as a number (JSON_EXTRACT_DOUBLE) or as a string."""
     rhs, rhs_params = self.process_rhs(compiler, connection)
@@ -144,6 +205,8 @@ OWN_SQL = {
     json.HasKeyLookup: has_key,
     json.JSONExact: json_exact,
     json.KeyTransformIn: key_transform_in,
+    json.DataContains: data_contains,
+    json.ContainedBy: contained_by,
     json.KeyTransformLt: key_numeric_comparison,
     json.KeyTransformLte: key_numeric_comparison,
     json.KeyTransformGt: key_numeric_comparison,

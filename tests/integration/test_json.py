@@ -137,6 +137,25 @@ def test_json_object(docs):
     }
 
 
-def test_contains_is_not_supported(docs):
-    with pytest.raises(NotSupportedError):
-        list(Item.objects.filter(data__contains={"a": 1}))
+def test_contains(docs):
+    queryset = Item.objects.filter(data__contains={"a": 1})
+    assert where(queryset) == (
+        "(JSON_GET_TYPE(`integration_item`.`data`) = 'object' AND "
+        "(JSON_EXTRACT_JSON(`integration_item`.`data`, 'a') = ('1' :> JSON) OR "
+        "(JSON_GET_TYPE(JSON_EXTRACT_JSON(`integration_item`.`data`, 'a')) = "
+        "'array' AND JSON_ARRAY_CONTAINS_JSON(JSON_EXTRACT_JSON("
+        "`integration_item`.`data`, 'a'), ('1' :> JSON)))))"
+    )
+    assert ids(queryset) == [1]
+    assert ids(Item.objects.filter(data__contains={"b": {"c": "Deep"}})) == [1]
+    assert ids(Item.objects.filter(data__contains={"list": [20]})) == [1]
+    assert ids(Item.objects.filter(data__contains={})) == [1, 2, 3]
+    assert ids(Item.objects.filter(data__list__contains=10)) == [1]
+    assert ids(Item.objects.filter(data__contains={"n": None})) == [2]
+
+
+def test_contains_not_expressible(docs):
+    with pytest.raises(NotSupportedError, match="contains an object or an array"):
+        list(Item.objects.filter(data__contains={"list": [{"x": 1}]}))
+    with pytest.raises(NotSupportedError, match="contained_by is not supported"):
+        list(Item.objects.filter(data__contained_by={"a": 1}))
