@@ -161,9 +161,18 @@ def test_information_schema_columns_types(db):
     assert rows(
         db,
         "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS"
-        " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'j' ORDER BY ORDINAL_POSITION",
+        " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'j'"
+        " ORDER BY ORDINAL_POSITION",
     ) == [
         ("id", "bigint", "bigint(20)"),
         ("doc", "json", "json"),
         ("emb", "vector", "vector(8, I16)"),
     ]
+
+
+def test_information_schema_in_lower_case(db):
+    assert rows(
+        db,
+        "select tables.table_name, tables.storage_type from information_schema.tables"
+        " where tables.table_schema = database() and tables.table_name = 'r'",
+    ) == [("r", "INMEMORY_ROWSTORE")]

@@ -333,7 +333,7 @@ def rewrite_information_schema(session, items, ctx):
             )
             template = _TEMPLATES[which]
             derived = template.format(s=S, default=default)
-            alias = "" if _has_alias_after(items, i + 3) else " AS " + which
+            alias = "" if _has_alias_after(items, i + 3) else " AS " + name.text
             items[i : i + 3] = [Raw(derived + alias)]
             ctx.changed = True
         i += 1
