@@ -251,7 +251,8 @@ class ClientConnection:
         self.client_caps = int.from_bytes(response[:4], "little")
         self.session.database = database
         self.server.sendall(p.header(len(response), seq) + response)
-        self._authenticate()
+        if not self._authenticate():
+            raise Closed
 
     def _authenticate(self):
         """Relay the authentication exchange until MariaDB says OK or ERR."""

@@ -260,8 +260,9 @@ def private_proxy(mariadb):
 
 
 def connect_private(proxy, **kwargs):
-    return pymysql.connect(host="127.0.0.1", port=proxy.port, user="root",
-                           autocommit=True, **kwargs)
+    params = dict(host="127.0.0.1", port=proxy.port, user="root", autocommit=True)
+    params.update(kwargs)
+    return pymysql.connect(**params)
 
 
 def test_engine_is_installed_and_sees_the_plain_statements(private_proxy):
@@ -339,6 +340,14 @@ def test_change_user_relays_authentication_and_sets_the_database(private_proxy):
         conn.close()
     assert private_proxy.engine.seen[-1] == ("SELECT DATABASE(), CURRENT_USER()",
                                              "information_schema")
+
+
+def test_authentication_errors_are_relayed(private_proxy):
+    with pytest.raises(pymysql.err.OperationalError) as refused:
+        connect_private(private_proxy, user="t_dbl_nobody", password="secret")
+    assert refused.value.args == (
+        1045, "Access denied for user 't_dbl_nobody'@'127.0.0.1' (using password: "
+        "YES)")
 
 
 def test_session_close_is_called_when_the_client_leaves(private_proxy):
