@@ -107,8 +107,25 @@ def test_json_extract_functions(docs):
         "JSON_EXTRACT_STRING(doc, 'q'), JSON_EXTRACT_JSON(doc, 'a'), "
         "JSON_EXTRACT_JSON(doc, 'a', 'b', 0), JSON_EXTRACT_DOUBLE(doc, 'a', 'b', 1), "
         "JSON_EXTRACT_BIGINT(doc, 'f'), JSON_EXTRACT_BIGINT(doc, 'g'), "
-        "JSON_EXTRACT_BIGINT(doc, 't') FROM docs",
-    ) == [("hi", "x", None, None, 'it"s', '{"b":[1,2.5,"x"]}', "1", 2.5, 2, -3, 1)]
+        "JSON_EXTRACT_BIGINT(doc, 't'), JSON_EXTRACT_BIGINT(doc, 's'),"
+        " JSON_EXTRACT_BIGINT(doc, 'n') FROM docs",
+    ) == [
+        (
+            "hi",
+            "x",
+            None,
+            None,
+            'it"s',
+            '{"b":[1,2.5,"x"]}',
+            "1",
+            2.5,
+            2,
+            -3,
+            1,
+            0,
+            None,
+        )
+    ]
 
 
 def test_colon_operators_and_chains(docs):
@@ -141,6 +158,15 @@ def test_other_json_functions(docs):
         "JSON_ARRAY_CONTAINS_STRING(doc::a::b, 'y'), "
         "JSON_ARRAY_CONTAINS_JSON('[[1],{\"a\":2}]', '{\"a\": 2}') FROM docs",
     ) == [('{"k":1,"m":"x"}', 3, '["b"]', "object", "null", 1, 1, 0, 1)]
+
+
+def test_json_get_type_names(s2):
+    assert rows(
+        s2,
+        "SELECT JSON_GET_TYPE('true'), JSON_GET_TYPE('12345'), JSON_GET_TYPE('1.5'),"
+        " JSON_GET_TYPE('\"a\"'), JSON_GET_TYPE('[1]'), JSON_GET_TYPE('{}'),"
+        " JSON_GET_TYPE('null'), JSON_GET_TYPE('{bad')",
+    ) == [("boolean", "double", "double", "string", "array", "object", "null", None)]
 
 
 def test_date_trunc(s2):
@@ -246,11 +272,11 @@ def test_sha2_with_supported_lengths_passes(s2):
 def test_json_is_stored_compact_and_compares_with_json_casts(s2):
     cur = s2.cursor()
     cur.execute("CREATE TABLE j (id BIGINT PRIMARY KEY, doc JSON)")
-    cur.execute("INSERT INTO j VALUES (1, '{\"a\": [1, 2], \"b\": \"x y\"}')")
-    cur.execute("UPDATE j SET doc = '{\"a\": [1, 2],  \"b\": \"x y\"}' WHERE id = 1")
+    cur.execute('INSERT INTO j VALUES (1, \'{"a": [1, 2], "b": "x y"}\')')
+    cur.execute('UPDATE j SET doc = \'{"a": [1, 2],  "b": "x y"}\' WHERE id = 1')
     assert rows(s2, "SELECT doc FROM j") == [('{"a":[1,2],"b":"x y"}',)]
     assert rows(
-        s2, "SELECT id FROM j WHERE doc = ('{\"a\": [1, 2], \"b\": \"x y\"}') :> JSON"
+        s2, 'SELECT id FROM j WHERE doc = (\'{"a": [1, 2], "b": "x y"}\') :> JSON'
     ) == [(1,)]
 
 

@@ -16,7 +16,8 @@ RETURN CASE
   WHEN v IS NULL OR JSON_TYPE(v) = 'NULL' THEN NULL
   WHEN JSON_TYPE(v) = 'STRING' THEN JSON_UNQUOTE(v)
   ELSE JSON_COMPACT(v) END""",
-    # JSON_EXTRACT_DOUBLE: numbers, numeric strings, booleans as 1/0.
+    # JSON_EXTRACT_DOUBLE: numbers, numeric strings, booleans as 1/0; the
+    # docs do not say what other types give, NULL here (KNOWN_GAPS.md).
     "json_double": """
 CREATE FUNCTION {s}.json_double(v LONGTEXT CHARSET utf8mb4)
 RETURNS DOUBLE DETERMINISTIC
@@ -28,7 +29,9 @@ RETURN CASE
     '^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$'
     THEN JSON_UNQUOTE(v) + 0e0
   ELSE NULL END""",
-    # JSON_EXTRACT_BIGINT: floats rounded half away from zero, booleans 1/0.
+    # JSON_EXTRACT_BIGINT: floats rounded half away from zero, booleans 1/0,
+    # JSON null NULL, any other type 0 (D/db/v9.1/reference/sql-reference/
+    # json-functions/json-extract-type).
     "json_bigint": """
 CREATE FUNCTION {s}.json_bigint(v LONGTEXT CHARSET utf8mb4)
 RETURNS BIGINT DETERMINISTIC
@@ -37,17 +40,18 @@ RETURN CASE
   WHEN JSON_TYPE(v) IN ('INTEGER', 'UNSIGNED INTEGER') THEN CAST(v AS SIGNED)
   WHEN JSON_TYPE(v) = 'DOUBLE' THEN CAST(ROUND(CAST(v AS DECIMAL(65, 10))) AS SIGNED)
   WHEN JSON_TYPE(v) = 'BOOLEAN' THEN IF(v = 'true', 1, 0)
-  WHEN JSON_TYPE(v) = 'STRING' AND JSON_UNQUOTE(v) REGEXP '^[[:space:]]*[-+]?[0-9]+'
-    THEN CAST(JSON_UNQUOTE(v) AS SIGNED)
-  ELSE NULL END""",
+  WHEN JSON_TYPE(v) = 'NULL' THEN NULL
+  ELSE 0 END""",
+    # JSON_GET_TYPE: JavaScript type names, every number is 'double', and
+    # SQL NULL for invalid JSON (D/db/v9.1/reference/sql-reference/
+    # json-functions/json-get-type).
     "json_get_type": """
 CREATE FUNCTION {s}.json_get_type(v LONGTEXT CHARSET utf8mb4)
 RETURNS VARCHAR(16) CHARSET utf8mb4 DETERMINISTIC
-RETURN CASE JSON_TYPE(v)
+RETURN CASE WHEN v IS NULL OR NOT JSON_VALID(v) THEN NULL ELSE CASE JSON_TYPE(v)
   WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array'
-  WHEN 'STRING' THEN 'string' WHEN 'INTEGER' THEN 'integer'
-  WHEN 'UNSIGNED INTEGER' THEN 'integer' WHEN 'DOUBLE' THEN 'double'
-  WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' END""",
+  WHEN 'STRING' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean'
+  WHEN 'NULL' THEN 'null' ELSE 'double' END END""",
     # JSON_ARRAY_CONTAINS_*: top-level elements only; mode 'S', 'D' or 'J'.
     "json_array_contains": """
 CREATE FUNCTION {s}.json_array_contains(arr LONGTEXT CHARSET utf8mb4,
