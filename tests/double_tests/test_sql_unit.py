@@ -175,3 +175,10 @@ def test_bm25_query_argument_keeps_its_text():
     assert forwarded(session, "SELECT BM25(a, CONCAT('x', 'y')) s FROM a") == (
         "SELECT MATCH (`t`, `b`) AGAINST (CONCAT('x', 'y')) s FROM a"
     )
+
+
+def test_create_view_bodies_are_translated(session):
+    assert forwarded(session, "CREATE OR REPLACE VIEW v AS SELECT d::$k FROM t") == (
+        f"CREATE OR REPLACE VIEW v AS SELECT {S}.json_string(JSON_EXTRACT(d, "
+        "'$.\"k\"')) AS `d::$k` FROM t"
+    )

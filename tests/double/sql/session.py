@@ -98,7 +98,7 @@ class Session:
         if not sig or sig[0].kind != "word":
             return self._dml(sql, items, sig)
         verb = sig[0].upper
-        words = [t.upper if t.kind == "word" else "" for t in sig[:4]] + ["", "", ""]
+        words = [t.upper if t.kind == "word" else "" for t in sig[:6]] + ["", "", ""]
         if verb in ("SAVEPOINT", "RELEASE") or (
             verb == "ROLLBACK" and "TO" in words[1:3]
         ):
@@ -112,11 +112,13 @@ class Session:
         if verb == "SET":
             return self._set(sql, items, sig)
         if verb == "CREATE":
-            kinds = [w for w in words[1:4] if w in ("TABLE", "INDEX")]
-            if kinds == ["TABLE"] or (kinds and kinds[0] == "TABLE"):
+            kinds = [w for w in words[1:6] if w in ("TABLE", "INDEX", "VIEW")]
+            if kinds and kinds[0] == "TABLE":
                 return tables.create_table(self, sql, items)
             if kinds and kinds[0] == "INDEX":
                 return tables.create_index(self, sql, items)
+            if kinds and kinds[0] == "VIEW":
+                return self._dml(sql, items, sig)
             return Forward(sql)
         if verb == "ALTER" and "TABLE" in words[1:3]:
             return tables.alter_table(self, sql, items)
