@@ -3,12 +3,18 @@
 Time zones: SingleStore has no tz-aware datetime type and its session
 time_zone cannot be changed, so with USE_TZ = True values are stored as UTC
 (the connection's time zone is UTC) and converted in Python. Extracting or
-truncating in another zone uses CONVERT_TZ, which needs the server's time
-zone tables for named zones: without them (``has_zoneinfo_database`` is
-False) CONVERT_TZ returns NULL for a named zone, so such annotations and
-filters yield NULL / no rows. Fixed offsets such as "+05:30" always work.
+truncating in another zone uses CONVERT_TZ, which knows named zones
+("Europe/Paris", even "UTC") only when the server's time zone tables are
+loaded. Without them (``features.has_zoneinfo_database`` is False) CONVERT_TZ
+would return NULL, so the backend raises NotSupportedError for a named zone
+instead of returning NULLs; UTC and fixed offsets (a zone such as
+``datetime.timezone(timedelta(hours=5, minutes=30))``) always work.
 """
 
+import re
+
+from django.conf import settings
+from django.db import NotSupportedError
 from django.db.backends.mysql.operations import (
     DatabaseOperations as MySQLDatabaseOperations,
 )
@@ -18,6 +24,7 @@ BIGINT_RANGE = MySQLDatabaseOperations.integer_field_ranges["BigAutoField"]
 # DATE_TRUNC units; the unit is inlined from this fixed set.
 TRUNC_UNITS = ("year", "quarter", "month", "week", "day", "hour", "minute", "second")
 CASE_INSENSITIVE = ("iexact", "icontains", "istartswith", "iendswith")
+OFFSET_RE = re.compile(r"[+-]\d{2}:\d{2}")
 JSON_TEXT_LOOKUPS = (
     "iexact",
     "contains",
@@ -69,6 +76,26 @@ class DatabaseOperations(MySQLDatabaseOperations):
                 (*params, *params),
             )
         return super().date_extract_sql(lookup_type, sql, params)
+
+    def _convert_sql_to_tz(self, sql, params, tzname):
+        if not (tzname and settings.USE_TZ and self.connection.timezone_name != tzname):
+            return sql, params
+        source = self._zone(self.connection.timezone_name)
+        target = self._zone(self._prepare_tzname_delta(tzname))
+        return f"CONVERT_TZ({sql}, %s, %s)", (*params, source, target)
+
+    def _zone(self, name):
+        """A CONVERT_TZ argument the server understands (see module docstring)."""
+        if self.connection.features.has_zoneinfo_database or OFFSET_RE.fullmatch(name):
+            return name
+        if name == "UTC":
+            return "+00:00"
+        raise NotSupportedError(
+            f"Converting datetimes to the time zone {name!r} needs SingleStore's "
+            f"time zone tables, which this server has not loaded (CONVERT_TZ "
+            f"would return NULL). Load them, or use UTC or a fixed-offset zone "
+            f"for this query."
+        )
 
     def _date_trunc(self, lookup_type, sql):
         if lookup_type not in TRUNC_UNITS:

@@ -15,6 +15,7 @@ from django.db.models.functions import (
     TruncMonth,
 )
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from .models import Category, Counter, Item, Tag
 
@@ -324,3 +325,30 @@ def test_ids_beyond_32_bits():
     item = Item.objects.create(id=big + 1, name="big", category=kitchen)
     assert Item.objects.get(pk=big + 1).category_id == big
     assert Item.objects.filter(category__id=big).get() == item
+
+
+def test_truncation_in_a_fixed_offset_zone(items, settings):
+    settings.TIME_ZONE = "UTC"
+    plus_one = datetime.timezone(datetime.timedelta(hours=1))
+    with timezone.override(plus_one), CaptureQueriesContext(connection) as captured:
+        days = list(
+            Item.objects.filter(pk=1).values_list(TruncDay("created"), flat=True)
+        )
+    assert days == [datetime.datetime(2024, 2, 1, tzinfo=plus_one)]
+    assert (
+        "DATE_TRUNC('day', CONVERT_TZ(`integration_item`.`created`, "
+        "'+00:00', '+01:00'))" in sqls(captured)[0]
+    )
+
+
+def test_named_zone_without_tz_tables_is_refused(items, settings):
+    if connection.features.has_zoneinfo_database:
+        pytest.skip("The server has its time zone tables loaded.")
+    settings.TIME_ZONE = "Europe/Paris"
+    with pytest.raises(NotSupportedError) as error:
+        list(Item.objects.values_list(TruncDay("created"), flat=True))
+    assert str(error.value) == (
+        "Converting datetimes to the time zone 'Europe/Paris' needs SingleStore's "
+        "time zone tables, which this server has not loaded (CONVERT_TZ would "
+        "return NULL). Load them, or use UTC or a fixed-offset zone for this query."
+    )
