@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import NotSupportedError, connection, transaction
+from django.db import IntegrityError, NotSupportedError, connection, transaction
 from django.db.models import F, Sum, Window
 from django.db.models.functions import (
     Cast,
@@ -352,3 +352,16 @@ def test_named_zone_without_tz_tables_is_refused(items, settings):
         "time zone tables, which this server has not loaded (CONVERT_TZ would "
         "return NULL). Load them, or use UTC or a fixed-offset zone for this query."
     )
+
+
+def test_unique_violation_is_an_integrity_error():
+    Category.objects.create(slug="same", name="A")
+    with pytest.raises(IntegrityError) as error:
+        Category.objects.create(slug="same", name="B")
+    assert error.value.args[0] == 1062
+
+
+def test_null_into_not_null_column_is_an_integrity_error():
+    with pytest.raises(IntegrityError) as error:
+        Counter.objects.create(code="z", hits=None)
+    assert error.value.args[0] == 1048
