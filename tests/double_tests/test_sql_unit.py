@@ -76,9 +76,15 @@ def test_casts(session, sql, expected):
         ),
         (
             "SELECT JSON_EXTRACT_BIGINT(d, @k) c FROM t",
-            f"SELECT {S}.json_bigint(JSON_EXTRACT(d, CONCAT('$', "
-            "CONCAT('.\"', REPLACE(REPLACE(@k, '\\\\', '\\\\\\\\'), '\"', '\\\\\"'), "
-            "'\"')))) c FROM t",
+            f"SELECT {S}.json_bigint({S}.json_step(d, @k)) c FROM t",
+        ),
+        (
+            "SELECT JSON_EXTRACT_JSON(d, 'a', '0') c FROM t",
+            f"SELECT JSON_COMPACT({S}.json_step({S}.json_step(d, 'a'), '0')) c FROM t",
+        ),
+        (
+            "SELECT JSON_BUILD_ARRAY(1, 'a') c",
+            "SELECT JSON_COMPACT(JSON_ARRAY(1, 'a')) c",
         ),
     ],
 )

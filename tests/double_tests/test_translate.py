@@ -128,10 +128,25 @@ def test_json_extract_functions(docs):
     ]
 
 
+def test_digit_string_keys_index_arrays_and_name_members(docs):
+    docs.cursor().execute(
+        'INSERT INTO docs VALUES (2, \'{"0": "zero", "l": ["a", "b"]}\', NULL)'
+    )
+    assert rows(
+        docs,
+        "SELECT JSON_EXTRACT_STRING(doc, 'l', '1'), JSON_EXTRACT_STRING(doc, '0'),"
+        " JSON_EXTRACT_JSON(doc, 'l', '5'), JSON_MATCH_ANY_EXISTS(doc, 'l', '0'),"
+        " JSON_MATCH_ANY_EXISTS(doc, 'l', '2'), JSON_LENGTH(doc, 'l'),"
+        " JSON_BUILD_ARRAY(1, 'x', doc::l) FROM docs WHERE id = 2",
+    ) == [("b", "zero", None, 1, 0, 2, '[1,"x",["a","b"]]')]
+
+
 def test_colon_operators_and_chains(docs):
     assert rows(
-        docs, "SELECT doc::a, doc::$s, doc::%f, doc::a::b, doc::a::b::`1` FROM docs"
-    ) == [('{"b":[1,2.5,"x"]}', "hi", 1.5, '[1,2.5,"x"]', None)]
+        docs,
+        "SELECT doc::a, doc::$s, doc::%f, doc::a::b, doc::a::b::`1`, doc::zz::y"
+        " FROM docs",
+    ) == [('{"b":[1,2.5,"x"]}', "hi", 1.5, '[1,2.5,"x"]', "2.5", None)]
 
 
 def test_colon_operators_in_where(docs):

@@ -16,6 +16,19 @@ RETURN CASE
   WHEN v IS NULL OR JSON_TYPE(v) = 'NULL' THEN NULL
   WHEN JSON_TYPE(v) = 'STRING' THEN JSON_UNQUOTE(v)
   ELSE JSON_COMPACT(v) END""",
+    # One key-path step: a string of digits indexes an array, any other key
+    # names an object member; NULL when the step does not match.
+    "json_step": """
+CREATE FUNCTION {s}.json_step(doc LONGTEXT CHARSET utf8mb4,
+  k LONGTEXT CHARSET utf8mb4)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+RETURN CASE
+  WHEN doc IS NULL OR k IS NULL OR NOT JSON_VALID(doc) THEN NULL
+  WHEN JSON_TYPE(doc) = 'ARRAY' THEN
+    IF(k REGEXP '^[0-9]+$', JSON_EXTRACT(doc, CONCAT('$[', k, ']')), NULL)
+  WHEN JSON_TYPE(doc) = 'OBJECT' THEN JSON_EXTRACT(doc,
+    CONCAT('$."', REPLACE(REPLACE(k, '\\\\', '\\\\\\\\'), '"', '\\\\"'), '"'))
+  ELSE NULL END""",
     # JSON_EXTRACT_DOUBLE: numbers, numeric strings, booleans as 1/0; the
     # docs do not say what other types give, NULL here (KNOWN_GAPS.md).
     "json_double": """

@@ -185,33 +185,26 @@ def _arg(arg):
     return render(arg)
 
 
-def _key_path(keys):
-    """A MariaDB JSON path for SingleStore key-path arguments.
+def _literal_path(keys):
+    """A MariaDB JSON path such as '$."a"[0]' for literal key-path arguments.
 
-    Literal keys give a literal path; anything else builds it with CONCAT.
+    None when a key is an expression or a string of digits: SingleStore lets
+    '0' address an array position or an object key, which only json_step can
+    decide at run time.
     """
     pieces = []
-    literal = True
     for key in keys:
         sig = significant(key)
         if len(sig) == 1 and sig[0].kind == "num" and sig[0].text.isdigit():
-            pieces.append(("lit", f"[{sig[0].text}]"))
+            pieces.append(f"[{sig[0].text}]")
         elif len(sig) == 1 and sig[0].kind == "str":
-            pieces.append(("lit", _member(string_value(sig[0].text))))
+            name = string_value(sig[0].text)
+            if name.isdigit():
+                return None
+            pieces.append(_member(name))
         else:
-            literal = False
-            expr = _arg(key)
-            pieces.append(
-                (
-                    "expr",
-                    f"CONCAT('.\"', REPLACE(REPLACE({expr}, '\\\\', '\\\\\\\\'), "
-                    f"'\"', '\\\\\"'), '\"')",
-                )
-            )
-    if literal:
-        return _quote("$" + "".join(p for _, p in pieces))
-    parts = [_quote("$")] + [_quote(p) if kind == "lit" else p for kind, p in pieces]
-    return "CONCAT(" + ", ".join(parts) + ")"
+            return None
+    return _quote("$" + "".join(pieces))
 
 
 def _member(name):
@@ -221,7 +214,12 @@ def _member(name):
 def _extract(doc, keys):
     if not keys:
         return doc
-    return f"JSON_EXTRACT({doc}, {_key_path(keys)})"
+    path = _literal_path(keys)
+    if path is not None:
+        return f"JSON_EXTRACT({doc}, {path})"
+    for key in keys:
+        doc = f"{S}.json_step({doc}, {_arg(key)})"
+    return doc
 
 
 def _json_text(doc, keys, mode):
@@ -247,11 +245,18 @@ def _extractor(mode):
 def _match_any_exists(args, ctx):
     if len(args) < 2:
         return None
-    return f"JSON_CONTAINS_PATH({_arg(args[0])}, 'one', {_key_path(args[1:])})"
+    path = _literal_path(args[1:])
+    if path is not None:
+        return f"JSON_CONTAINS_PATH({_arg(args[0])}, 'one', {path})"
+    return f"({_extract(_arg(args[0]), args[1:])} IS NOT NULL)"
 
 
 def _build_object(args, ctx):
     return "JSON_COMPACT(JSON_OBJECT(" + ", ".join(_arg(a) for a in args) + "))"
+
+
+def _build_array(args, ctx):
+    return "JSON_COMPACT(JSON_ARRAY(" + ", ".join(_arg(a) for a in args) + "))"
 
 
 def _array_contains(mode):
@@ -274,10 +279,11 @@ def _json_path_function(name):
     def handler(args, ctx):
         if not args:
             return None
-        if len(args) == 1:
-            text = f"{name}({_arg(args[0])})"
+        path = _literal_path(args[1:]) if len(args) > 1 else None
+        if path is not None:
+            text = f"{name}({_arg(args[0])}, {path})"
         else:
-            text = f"{name}({_arg(args[0])}, {_key_path(args[1:])})"
+            text = f"{name}({_extract(_arg(args[0]), args[1:])})"
         return f"JSON_COMPACT({text})" if name == "JSON_KEYS" else text
 
     return handler
@@ -311,6 +317,7 @@ _FUNCTIONS = {
     "JSON_EXTRACT_BIGINT": _extractor("bigint"),
     "JSON_MATCH_ANY_EXISTS": _match_any_exists,
     "JSON_BUILD_OBJECT": _build_object,
+    "JSON_BUILD_ARRAY": _build_array,
     "JSON_ARRAY_CONTAINS_STRING": _array_contains("S"),
     "JSON_ARRAY_CONTAINS_DOUBLE": _array_contains("D"),
     "JSON_ARRAY_CONTAINS_JSON": _array_contains("J"),
