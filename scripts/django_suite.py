@@ -66,6 +66,8 @@ CI_APPS = [
 EXCLUDED_APPS = {
     "gis_tests": "needs a spatial (GIS) database backend; neither backend is one",
     "postgres_tests": "tests PostgreSQL-only fields, functions and operations",
+    "sphinx": "tests the Sphinx extension of Django's docs/, which the sdist's "
+    "tests/ folder does not carry; no database involved",
     "import_error_package": "a broken package runtests.py itself never collects",
     "test_runner_apps": "sample apps used by test_runner, not a test app",
 }

@@ -197,7 +197,7 @@ def test_ci_subset_covers_the_apps_the_issue_names():
 
 
 def test_full_run_excludes_only_apps_with_a_reason(tmp_path):
-    for name in ("basic", "gis_tests", "postgres_tests", "test_runner_apps"):
+    for name in ("basic", "gis_tests", "postgres_tests", "sphinx", "test_runner_apps"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "__init__.py").write_text("")
     (tmp_path / "templates").mkdir()
@@ -206,6 +206,7 @@ def test_full_run_excludes_only_apps_with_a_reason(tmp_path):
         "basic",
         "gis_tests",
         "postgres_tests",
+        "sphinx",
         "test_runner_apps",
     ]
     assert suite.full_apps(tmp_path) == ["basic"]
