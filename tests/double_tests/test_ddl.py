@@ -352,3 +352,63 @@ def test_failed_create_leaves_no_catalog_entry(s2):
         "Table 'a' already exists",
     )
     assert kinds(s2) == [("a", "INMEMORY_ROWSTORE", 1)]
+
+
+def test_create_like_copies_the_kind(s2):
+    run(
+        s2,
+        "CREATE ROWSTORE TABLE a (id INT PRIMARY KEY, d JSON)",
+        "CREATE TABLE b LIKE a",
+        "INSERT INTO b VALUES (1, '{\"k\": 1}')",
+    )
+    assert kinds(s2) == [("a", "INMEMORY_ROWSTORE", 1), ("b", "INMEMORY_ROWSTORE", 1)]
+    assert rows(s2, "SELECT d FROM b") == [('{"k":1}',)]
+
+
+def test_create_if_not_exists_keeps_the_first_definition(s2):
+    run(
+        s2,
+        "CREATE ROWSTORE TABLE a (id INT PRIMARY KEY)",
+        "CREATE TABLE IF NOT EXISTS a (id INT PRIMARY KEY)",
+    )
+    assert kinds(s2) == [("a", "INMEMORY_ROWSTORE", 1)]
+
+
+def test_temporary_tables(s2):
+    run(
+        s2,
+        "CREATE TEMPORARY TABLE tmp (id INT PRIMARY KEY, d JSON, v VECTOR(2))",
+        "INSERT INTO tmp VALUES (1, '{}', '[1,2]')",
+        "DROP TEMPORARY TABLE tmp",
+    )
+
+
+def test_django_style_table_with_explicit_keys(s2):
+    run(
+        s2,
+        "CREATE TABLE `app_m` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY,"
+        " `name` varchar(10) NOT NULL, `a_id` bigint NOT NULL,"
+        " SHARD KEY (`id`), SORT KEY (`name`))",
+        "CREATE INDEX `app_m_a_id_idx` ON `app_m` (`a_id`)",
+        "INSERT INTO `app_m` (`name`, `a_id`) VALUES ('x', 1), ('y', 2)",
+    )
+    assert rows(s2, "SELECT `name` FROM `app_m` WHERE `a_id` = 2") == [("y",)]
+    assert rows(
+        s2,
+        "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+        " WHERE TABLE_SCHEMA = DATABASE() AND INDEX_TYPE IN"
+        " ('SHARD', 'CLUSTERED COLUMNSTORE') ORDER BY INDEX_TYPE",
+    ) == [("name", "name"), ("__SHARDKEY", "id")]
+
+
+def test_m2m_shaped_table_without_id(s2):
+    run(
+        s2,
+        "CREATE TABLE `m2m` (`a_id` bigint NOT NULL, `b_id` bigint NOT NULL,"
+        " SHARD KEY (`a_id`), UNIQUE KEY (`a_id`, `b_id`), KEY (`b_id`))",
+        "INSERT INTO `m2m` VALUES (1, 2), (1, 3)",
+    )
+    assert error_of(s2, "INSERT INTO `m2m` VALUES (1, 2)") == (
+        1062,
+        "Duplicate entry '1-2' for key 'a_id'",
+    )
