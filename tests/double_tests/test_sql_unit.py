@@ -188,3 +188,17 @@ def test_create_view_bodies_are_translated(session):
         f"CREATE OR REPLACE VIEW v AS SELECT {S}.json_string(JSON_EXTRACT(d, "
         "'$.\"k\"')) AS `d::$k` FROM t"
     )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "ALTER TABLE",
+        "ALTER TABLE t ADD",
+        "CREATE TABLE x (",
+        "CREATE INDEX i",
+        "RENAME TABLE a TO",
+    ],
+)
+def test_malformed_statements_go_to_mariadb_for_its_syntax_error(session, sql):
+    assert session.handle(sql) == Forward(sql)

@@ -91,6 +91,15 @@ class Session:
             return self._handle(sql)
         except Refuse as refused:
             return refused.outcome
+        except (IndexError, StopIteration, ValueError):
+            # Too malformed for the parsers: MariaDB reports the syntax error.
+            return Forward(sql)
+        except Exception as exc:
+            if _is_server_error(exc):
+                # A catalog lookup failed, e.g. the table does not exist:
+                # MariaDB gives the same answer to the statement itself.
+                return Forward(sql)
+            raise
 
     def _handle(self, sql):
         items = parse(sql)
@@ -169,6 +178,10 @@ class Session:
         if not ctx.changed:
             return Forward(sql)
         return Forward(render(items))
+
+
+def _is_server_error(exc):
+    return type(exc).__module__.startswith("pymysql") and bool(exc.args)
 
 
 def _translate_all(items, ctx):
