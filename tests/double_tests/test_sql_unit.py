@@ -194,7 +194,7 @@ def test_create_view_bodies_are_translated(session):
     "sql",
     [
         "ALTER TABLE",
-        "ALTER TABLE t ADD",
+        "ALTER TABLE t",
         "CREATE TABLE x (",
         "CREATE INDEX i",
         "RENAME TABLE a TO",
