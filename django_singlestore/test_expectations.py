@@ -51,6 +51,14 @@ EXPECTED_FAILURES = {
     "schema.tests.SchemaTests.test_alter_int_pk_to_int_unique",
     "schema.tests.SchemaTests.test_alter_not_unique_field_to_primary_key",
     "schema.tests.SchemaTests.test_primary_key",
+    # SingleStore has no JSON containment test: JSON_ARRAY_CONTAINS_JSON
+    # matches whole top-level elements only, so contains on nested objects or
+    # arrays, and contained_by, cannot be expressed.
+    # https://docs.singlestore.com/db/v9.1/reference/sql-reference/json-functions/json-array-contains-type/
+    "model_fields.test_jsonfield.TestQuerying.test_contained_by",
+    "model_fields.test_jsonfield.TestQuerying.test_contains",
+    "model_fields.test_jsonfield.TestQuerying."
+    "test_contains_contained_by_with_key_transform",
     # SHA2 supports only 256, 384 and 512 bits (and 0 for 256), not 224.
     # https://docs.singlestore.com/db/v9.1/reference/sql-reference/string-functions/sha-2/
     "db_functions.text.test_sha224.SHA224Tests.test_basic",
