@@ -73,9 +73,9 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
     # EXCEPT is not available to Django's compound queries.
     supports_select_difference = False
     supports_select_intersection = True
-    # LIMIT in a UNION branch applies to the whole result.
+    # A LIMIT after UNION binds to the last branch; compiler.py wraps ordered
+    # or sliced compound queries itself, and branches cannot be sliced.
     supports_slicing_ordering_in_compound = False
-    requires_compound_order_by_subquery = True
     # regexp_format defaults to POSIX extended (no backreferences).
     supports_regex_backreferencing = False
     delete_can_self_reference_subquery = True

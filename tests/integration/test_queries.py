@@ -365,3 +365,18 @@ def test_null_into_not_null_column_is_an_integrity_error():
     with pytest.raises(IntegrityError) as error:
         Counter.objects.create(code="z", hits=None)
     assert error.value.args[0] == 1048
+
+
+def test_sliced_union_is_wrapped_so_limit_covers_every_branch(items):
+    cheap = Item.objects.filter(price__lt=3).values_list("name", flat=True)
+    dear = Item.objects.filter(price__gt=5).values_list("name", flat=True)
+    with CaptureQueriesContext(connection) as captured:
+        first_two = list(cheap.union(dear).order_by("name")[:2])
+    assert first_two == ["bowl large", "Cup_1"]
+    assert sqls(captured) == [
+        "SELECT * FROM (SELECT `integration_item`.`name` AS `name` FROM "
+        "`integration_item` WHERE `integration_item`.`price` < 3 UNION "
+        "SELECT `integration_item`.`name` AS `name` FROM `integration_item` "
+        "WHERE `integration_item`.`price` > 5) AS `__compound` "
+        "ORDER BY 1 ASC LIMIT 2"
+    ]
