@@ -209,10 +209,12 @@ class Catalog:
         return self._tables
 
     def get(self, db, name):
-        """The table's metadata, or None when the double never saw it created."""
+        """The table's metadata, or None when the double never saw it created.
+
+        The cached object itself: callers that change it work on .copy().
+        """
         with self._lock:
-            meta = self._load().get((db, name))
-            return meta.copy() if meta else None
+            return self._load().get((db, name))
 
     def put(self, db, name, meta):
         with self._lock:
@@ -239,6 +241,7 @@ class Catalog:
     def rename(self, db, name, new_db, new_name):
         with self._lock:
             meta = self.get(db, name)
+            meta = meta.copy() if meta else None
             self.delete(db, name)
             if meta is not None:
                 self.put(new_db, new_name, meta)
@@ -250,10 +253,6 @@ class Catalog:
             self.query(f"DELETE FROM {SCHEMA}.column_types WHERE db = %s", (db,))
             for key in [k for k in self._load() if k[0] == db]:
                 del self._tables[key]
-
-    def tables_in(self, db=None):
-        with self._lock:
-            return {k: v.copy() for k, v in self._load().items() if db in (None, k[0])}
 
 
 def _is_connection_error(exc):

@@ -147,7 +147,7 @@ def create_table(session, sql, items):
     if body is not None and body.is_word("LIKE"):
         src_db, src, _ = _table_ref(session, items, nxt + 1)
         source = engine.catalog.get(src_db, src)
-        meta = source or meta
+        meta = source.copy() if source else meta
     elif isinstance(body, Group):
         outcome = _create_body(meta, body)
         if not isinstance(outcome, str):
@@ -274,7 +274,7 @@ def alter_table(session, sql, items):
     if db is None or nxt >= len(sig):
         return Forward(sql)
     engine = session.engine
-    meta = table_meta(engine, db, table)
+    meta = table_meta(engine, db, table).copy()
     head = render(items[: pos[nxt]])
     specs = split_commas(items[pos[nxt] :])
     state = _AlterState(engine, db, table, meta, sql, _offset_of(items, pos[nxt]))

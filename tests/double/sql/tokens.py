@@ -151,12 +151,3 @@ def string_value(text):
 
 def quote_string(value):
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def walk(items):
-    """Every token in the tree, depth first."""
-    for item in items:
-        if isinstance(item, Group):
-            yield from walk(item.items)
-        else:
-            yield item
