@@ -24,12 +24,13 @@ def key_argument(key):
     return int(key) if key.isdigit() else key
 
 
-def key_path_sql(lhs, params, keys, function):
-    placeholders = ", ".join(["%s"] * len(keys))
-    return (
-        f"{function}({lhs}, {placeholders})",
-        (*params, *(key_argument(key) for key in keys)),
-    )
+def key_path_sql(lhs, params, keys, function, final_key=None):
+    """``function(lhs, key, ...)``; ``final_key`` is always an object key."""
+    arguments = [key_argument(key) for key in keys]
+    if final_key is not None:
+        arguments.append(final_key)
+    placeholders = ", ".join(["%s"] * len(arguments))
+    return f"{function}({lhs}, {placeholders})", (*params, *arguments)
 
 
 def key_transform(self, compiler, connection):
@@ -56,8 +57,10 @@ def has_key(self, compiler, connection):
             *_, path = key.preprocess_lhs(compiler, connection)
         else:
             path = [str(key)]
+        # As in Django, a digit-only final key names an object key.
+        *path, final = path
         sql, part_params = key_path_sql(
-            lhs, lhs_params, [*prefix, *path], "JSON_MATCH_ANY_EXISTS"
+            lhs, lhs_params, [*prefix, *path], "JSON_MATCH_ANY_EXISTS", final
         )
         parts.append(sql)
         params.extend(part_params)

@@ -159,3 +159,12 @@ def test_contains_not_expressible(docs):
         list(Item.objects.filter(data__contains={"list": [{"x": 1}]}))
     with pytest.raises(NotSupportedError, match="contained_by is not supported"):
         list(Item.objects.filter(data__contained_by={"a": 1}))
+
+
+def test_has_key_with_a_digit_key():
+    Item.objects.create(id=9, name="digits", data={"123": 1, "arr": [{"7": 0}]})
+    assert where(Item.objects.filter(data__has_key="123")) == (
+        "JSON_MATCH_ANY_EXISTS(`integration_item`.`data`, '123')"
+    )
+    assert ids(Item.objects.filter(data__has_key="123")) == [9]
+    assert ids(Item.objects.filter(data__arr__0__has_key="7")) == [9]
