@@ -97,6 +97,14 @@ def test_untouched_statements_are_forwarded_byte_for_byte(session):
     assert forwarded(session, sql) == sql
 
 
+def test_mysql_version_variable(session):
+    assert forwarded(session, "SELECT @@version, @@session.version v, VERSION()") == (
+        "SELECT '5.7.32' AS `@@version`, '5.7.32' v, '5.7.32' AS `VERSION()`"
+    )
+    assert session.wants("SELECT @@version")
+    assert not session.wants("SELECT `version` FROM t")
+
+
 def test_variables_and_version(session):
     assert forwarded(session, "SELECT @@memsql_version, @@GLOBAL.memsql_version v") == (
         "SELECT '8.7.1' AS `@@memsql_version`, '8.7.1' v"

@@ -48,6 +48,7 @@ def test_server_variables(s2):
         "SELECT @@memsql_version, @@default_table_type, VERSION(), "
         "@@table_name_case_sensitivity",
     ) == [("8.9.3", "columnstore", "5.7.32", 1)]
+    assert rows(s2, "SELECT @@version") == [("5.7.32",)]
     assert names(s2, "SELECT @@memsql_version, VERSION()") == [
         "@@memsql_version",
         "VERSION()",

@@ -23,6 +23,10 @@ from .tokens import (
 
 S = SCHEMA
 
+# What SingleStore reports as its MySQL-compatible version (VERSION(),
+# @@version); the SingleStore version itself is @@memsql_version.
+MYSQL_VERSION = "5.7.32"
+
 
 class Refuse(Exception):  # noqa: N818 - it carries an outcome, not a failure of ours
     def __init__(self, outcome):
@@ -77,6 +81,7 @@ _UNSUPPORTED_FUNCTIONS = {
 }
 
 _GLOBALS = (
+    "@@VERSION",
     "@@MEMSQL_VERSION",
     "@@MEMSQL_VERSION_HASH",
     "@@DEFAULT_TABLE_TYPE",
@@ -126,6 +131,8 @@ def _variables(items, ctx):
 
 def _global_value(name, options):
     version = options.get("memsql_version", "8.9.3")
+    if name == "@@VERSION":
+        return _quote(MYSQL_VERSION)
     if name == "@@MEMSQL_VERSION":
         return _quote(version)
     if name == "@@MEMSQL_VERSION_HASH":
@@ -307,7 +314,7 @@ def _vector_function(op):
 def _version(args, ctx):
     if args:
         return None
-    return "'5.7.32'"
+    return _quote(MYSQL_VERSION)
 
 
 _FUNCTIONS = {
