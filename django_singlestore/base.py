@@ -70,7 +70,8 @@ class CursorWrapper:
         return self._run(self.cursor.execute, query, args)
 
     def executemany(self, query, args):
-        return self._run(self.cursor.executemany, query, args)
+        # The driver needs a sized sequence; Django also passes iterators.
+        return self._run(self.cursor.executemany, query, list(args))
 
     def __getattr__(self, attr):
         return getattr(self.cursor, attr)

@@ -55,7 +55,6 @@ def widen(field, db_type):
 
 
 class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
-    sql_create_table = "CREATE %(keyword)s %(table)s (%(definition)s)"
     sql_rename_table = "ALTER TABLE %(old_table)s RENAME TO %(new_table)s"
     sql_rename_column = "ALTER TABLE %(table)s CHANGE %(old_column)s %(new_column)s"
     sql_create_column_inline_fk = None
@@ -122,8 +121,14 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         return BaseDatabaseSchemaEditor._column_default_sql(self, field)
 
     def _modify_sql(self, field, default_sql=None, params=()):
-        """MODIFY restates the whole column: type, default and nullability."""
+        """MODIFY restates the whole column: type, collation, comment, default
+        and nullability (whatever it leaves out is reset)."""
         parts = [self.quote_name(field.column), self._column_type(field)]
+        collation = field.db_parameters(connection=self.connection).get("collation")
+        if collation:
+            parts.append(self._collate_sql(collation))
+        if field.db_comment:
+            parts.append(self._comment_sql(field.db_comment).strip())
         if default_sql is not None:
             parts.append("DEFAULT " + default_sql)
         parts.append("NULL" if field.null else "NOT NULL")
@@ -186,10 +191,11 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
                 )
             )
         sql = self.sql_create_table % {
-            "keyword": plan.create_table_keyword(),
             "table": quote(model._meta.db_table),
             "definition": ", ".join(definitions),
         }
+        # CREATE [ROWSTORE] [REFERENCE] TABLE, as the plan says.
+        sql = sql.replace("TABLE", plan.create_table_keyword(), 1)
         if model._meta.db_table_comment:
             sql += f" COMMENT = {self.quote_value(model._meta.db_table_comment)}"
         return sql, params
@@ -335,9 +341,17 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             f"ALTER TABLE {quote(table)} ADD COLUMN {quote(temporary)} {definition}",
             params or None,
         )
-        cast_type = new_field.cast_db_type(self.connection)
-        copy_sql = f"{quote(temporary)} = {quote(column)} :> {cast_type}"
-        self.execute(f"UPDATE {quote(table)} SET {copy_sql}")
+        value_sql = f"{quote(column)} :> {new_field.cast_db_type(self.connection)}"
+        default = self.effective_default(new_field)
+        if not new_field.null and default is not None:
+            # NULLs take the new field's default, as Django's NOT NULL step does.
+            self.execute(
+                f"UPDATE {quote(table)} SET {quote(temporary)} = "
+                f"COALESCE({value_sql}, %s)",
+                [default],
+            )
+        else:
+            self.execute(f"UPDATE {quote(table)} SET {quote(temporary)} = {value_sql}")
         self.execute(f"ALTER TABLE {quote(table)} DROP COLUMN {quote(column)}")
         self.execute(
             self.sql_rename_column

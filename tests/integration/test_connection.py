@@ -346,3 +346,15 @@ def test_percent_signs_with_and_without_parameters():
         assert cursor.fetchone() == ("%",)
         cursor.execute("SELECT '%%'", [])
         assert cursor.fetchone() == ("%",)
+
+
+@pytest.mark.django_db
+def test_executemany_takes_an_iterator():
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO `integration_counter` (`code`, `hits`, `label`) "
+            "VALUES (%s, %s, '')",
+            ((f"c{n}", n) for n in range(3)),
+        )
+        cursor.execute("SELECT `code`, `hits` FROM `integration_counter` ORDER BY 1")
+        assert list(cursor.fetchall()) == [("c0", 0), ("c1", 1), ("c2", 2)]

@@ -344,3 +344,59 @@ def test_rowstore_alters_in_place(editor_models):
             if info["unique"] and not info["primary_key"]
         ]
     assert unique == [["code"]]
+
+
+@isolate_apps("tests.integration")
+def test_not_null_with_default_fills_nulls_and_keeps_the_comment(editor_models):
+    class Score(models.Model):
+        points = models.IntegerField(null=True, db_comment="Points won")
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_score"
+
+    editor_models(Score)
+    Score.objects.create(id=1, points=None)
+    Score.objects.create(id=2, points=3)
+    old = Score._meta.get_field("points")
+    new = models.IntegerField(default=42, db_comment="Points won")
+    new.set_attributes_from_name("points")
+    new.model = Score
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Score, old, new)
+    assert sqls(captured)[-4:] == [
+        "ALTER TABLE `t_backend_score` ADD COLUMN "
+        "`t_backend_score_points_9c9c4363_new` integer  COMMENT 'Points won' "
+        "DEFAULT 42 NOT NULL",
+        "UPDATE `t_backend_score` SET `t_backend_score_points_9c9c4363_new` = "
+        "COALESCE(`points` :> INT, 42)",
+        "ALTER TABLE `t_backend_score` DROP COLUMN `points`",
+        "ALTER TABLE `t_backend_score` CHANGE "
+        "`t_backend_score_points_9c9c4363_new` `points`",
+    ]
+    assert sorted(Score.objects.values_list("id", "points")) == [(1, 42), (2, 3)]
+
+
+@isolate_apps("tests.integration")
+@override_settings(SINGLESTORE={"STORAGE": {"integration.Note": "ROWSTORE"}})
+def test_dropping_a_default_restates_collation_and_comment(editor_models):
+    class Note(models.Model):
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_note"
+
+    editor_models(Note)
+    body = models.CharField(
+        max_length=9, default="x", db_comment="Body", db_collation="utf8mb4_bin"
+    )
+    body.set_attributes_from_name("body")
+    body.model = Note
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.add_field(Note, body)
+    assert sqls(captured)[-1] == (
+        "ALTER TABLE `t_backend_note` MODIFY `body` varchar(9) COLLATE "
+        "`utf8mb4_bin` COMMENT 'Body' NOT NULL"
+    )
+    assert columns("t_backend_note")["body"] == ("varchar", False)
