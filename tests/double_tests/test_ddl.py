@@ -412,3 +412,18 @@ def test_m2m_shaped_table_without_id(s2):
         1062,
         "Duplicate entry '1-2' for key 'a_id'",
     )
+
+
+def test_temporary_table_does_not_replace_the_catalog_entry(s2):
+    run(
+        s2,
+        "CREATE ROWSTORE TABLE a (id INT PRIMARY KEY)",
+        "CREATE TEMPORARY TABLE a (id INT PRIMARY KEY, n INT)",
+    )
+    assert error_of(s2, "ALTER TABLE a ADD UNIQUE KEY un (n)") == (
+        1706,
+        "ALTER TABLE which adds unique/primary/foreign index 'un' is not supported"
+        " on a columnstore table",
+    )
+    run(s2, "DROP TEMPORARY TABLE a")
+    assert kinds(s2) == [("a", "INMEMORY_ROWSTORE", 1)]

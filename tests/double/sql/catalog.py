@@ -238,14 +238,6 @@ class Catalog:
             )
             self._load().pop((db, name), None)
 
-    def rename(self, db, name, new_db, new_name):
-        with self._lock:
-            meta = self.get(db, name)
-            meta = meta.copy() if meta else None
-            self.delete(db, name)
-            if meta is not None:
-                self.put(new_db, new_name, meta)
-
     def drop_database(self, db):
         with self._lock:
             self.query(f"DELETE FROM {SCHEMA}.tables WHERE db = %s", (db,))

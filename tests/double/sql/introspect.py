@@ -80,7 +80,7 @@ def _show_create(session, sig, at):
     name, text = result[0][0], result[0][1]
     if not text.startswith("CREATE TABLE") and not text.startswith("CREATE TEMPORARY"):
         return Forward(f"SHOW CREATE TABLE {target}")
-    meta = table_meta(engine, db, table)
+    meta = table_meta(session, db, table)
     return Forward(
         _select_rows(["Table", "Create Table"], [(name, singlestore_ddl(text, meta))])
     )
@@ -189,7 +189,7 @@ def _show_index(session, sql, sig, words):
         rows = engine.catalog.query(f"SHOW INDEX FROM {target}")
     except Exception:
         return Forward(f"SHOW INDEX FROM {target}")
-    meta = table_meta(engine, db, table)
+    meta = table_meta(session, db, table)
     out = []
     for row in rows:
         non_unique = 0 if row[2] in meta.unenforced else row[1]
@@ -418,7 +418,7 @@ def _resolve(session, items, name_items):
 
 def _fulltext_columns(session, target, label):
     db, table = target
-    meta = session.engine.catalog.get(db, table) if db else None
+    meta = session.known_table(db, table) if db else None
     if meta is None or not meta.fulltext:
         raise Refuse(errors.fail("fulltext_match", table=label))
     return ", ".join(quote_ident(c) for c in meta.fulltext["columns"])

@@ -71,7 +71,7 @@ def _check_update(session, sql, sig, words):
     db = db or session.database
     if db is None:
         return
-    meta = table_meta(session.engine, db, table)
+    meta = table_meta(session, db, table)
     if not meta.sharded:
         return
     if "LIMIT" in words:
@@ -134,7 +134,7 @@ def _check_for_update(session, sql, sig, words):
     if not (joined or subquery):
         return
     for db, table in tables:
-        if db is not None and table_meta(session.engine, db, table).columnstore:
+        if db is not None and table_meta(session, db, table).columnstore:
             raise Refuse(errors.fail("for_update_columnstore"))
 
 

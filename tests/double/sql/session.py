@@ -86,12 +86,30 @@ class Session:
     def __init__(self, engine):
         self.engine = engine
         self.database = None
+        # Temporary tables live as long as this connection: their metadata
+        # stays here and never shadows a catalog entry of the same name.
+        self.temporary = {}
 
     def wants(self, sql):
         return WANTS.search(sql.upper()) is not None
 
     def close(self):
-        pass
+        self.temporary.clear()
+
+    def known_table(self, db, name):
+        """The metadata of a table created through the double, or None."""
+        meta = self.temporary.get((db, name))
+        return meta if meta is not None else self.engine.catalog.get(db, name)
+
+    def store_table(self, db, name, meta):
+        if meta.temporary:
+            self.temporary[(db, name)] = meta.copy()
+        else:
+            self.engine.catalog.put(db, name, meta)
+
+    def forget_table(self, db, name):
+        if self.temporary.pop((db, name), None) is None:
+            self.engine.catalog.delete(db, name)
 
     def handle(self, sql):
         try:

@@ -146,8 +146,9 @@ def create_table(session, sql, items):
     body = sig[nxt] if nxt < len(sig) else None
     if body is not None and body.is_word("LIKE"):
         src_db, src, _ = _table_ref(session, items, nxt + 1)
-        source = engine.catalog.get(src_db, src)
+        source = session.known_table(src_db, src)
         meta = source.copy() if source else meta
+        meta.temporary = "TEMPORARY" in modifiers
     elif isinstance(body, Group):
         outcome = _create_body(meta, body)
         if not isinstance(outcome, str):
@@ -157,11 +158,11 @@ def create_table(session, sql, items):
         meta.shard_key = None
     if db is None:
         return Forward(render(out))
-    existed = if_not_exists and engine.catalog.get(db, name) is not None
+    existed = if_not_exists and session.known_table(db, name) is not None
 
     def on_done(error):
         if error is None and not existed:
-            engine.catalog.put(db, name, meta)
+            session.store_table(db, name, meta)
 
     return Forward(render(out), on_done)
 
@@ -250,11 +251,12 @@ def _indexes(engine, db, table):
     return found
 
 
-def table_meta(engine, db, table):
+def table_meta(session, db, table):
     """The catalog entry, or one inferred from MariaDB for tables made elsewhere."""
-    meta = engine.catalog.get(db, table)
+    meta = session.known_table(db, table)
     if meta is not None:
         return meta
+    engine = session.engine
     default = ROWSTORE if engine.default_table_type == "rowstore" else COLUMNSTORE
     try:
         indexes = _indexes(engine, db, table)
@@ -274,7 +276,7 @@ def alter_table(session, sql, items):
     if db is None or nxt >= len(sig):
         return Forward(sql)
     engine = session.engine
-    meta = table_meta(engine, db, table).copy()
+    meta = table_meta(session, db, table).copy()
     head = render(items[: pos[nxt]])
     specs = split_commas(items[pos[nxt] :])
     state = _AlterState(engine, db, table, meta, sql, _offset_of(items, pos[nxt]))
@@ -293,10 +295,10 @@ def alter_table(session, sql, items):
         if error is not None:
             return
         if state.new_name:
-            engine.catalog.delete(db, table)
-            engine.catalog.put(state.new_name[0] or db, state.new_name[1], new_meta)
+            session.forget_table(db, table)
+            session.store_table(state.new_name[0] or db, state.new_name[1], new_meta)
         else:
-            engine.catalog.put(db, table, new_meta)
+            session.store_table(db, table, new_meta)
 
     return Forward(text, on_done)
 
@@ -577,13 +579,11 @@ def drop_table(session, sql, items):
             break
         db, name, i = _table_ref(session, items, i)
         names.append((db, name))
-    catalog = session.engine.catalog
-
     def on_done(error):
         if error is None:
             for db, name in names:
                 if db is not None:
-                    catalog.delete(db, name)
+                    session.forget_table(db, name)
 
     return Forward(sql, on_done)
 
@@ -601,13 +601,14 @@ def rename_table(session, sql, items):
         pairs.append((db, old, new_db, new))
         if i < len(sig) and sig[i].text == ",":
             i += 1
-    catalog = session.engine.catalog
-
     def on_done(error):
         if error is None:
             for db, old, new_db, new in pairs:
-                if db is not None:
-                    catalog.rename(db, old, new_db, new)
+                meta = session.known_table(db, old) if db is not None else None
+                if meta is not None:
+                    meta = meta.copy()
+                    session.forget_table(db, old)
+                    session.store_table(new_db or db, new, meta)
 
     return Forward(sql, on_done)
 
