@@ -211,3 +211,26 @@ def test_full_run_excludes_only_apps_with_a_reason(tmp_path):
     ]
     assert suite.full_apps(tmp_path) == ["basic"]
     assert all(reason for reason in suite.EXCLUDED_APPS.values())
+
+
+def test_progress_line_shows_both_backends_and_a_verdict():
+    line = suite.progress_line(
+        "lookup",
+        {
+            "singlestore": suite.AppResult(tests=20, failures=1, seconds=3.25),
+            "mysql": suite.AppResult(tests=20, skipped=2, seconds=1.5),
+        },
+    )
+    assert line == (
+        "lookup                       | SingleStore:    19 passed   1 failed   0 errors"
+        "    0 skipped   0 xfail  0 xpass    3.2s FAIL | MySQL:    18 passed   0 failed"
+        "   0 errors    2 skipped   0 xfail  0 xpass    1.5s ok"
+    )
+
+
+def test_progress_line_marks_a_crash():
+    crashed = suite.parse_output("ImportError: boom\n", 1)
+    assert suite.progress_line("basic", {"singlestore": crashed}) == (
+        "basic                        | SingleStore:     0 passed   0 failed   1 errors"
+        "    0 skipped   0 xfail  0 xpass    0.0s crash"
+    )
