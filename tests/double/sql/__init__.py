@@ -24,9 +24,10 @@ proxy (autocommit on, no database selected) for catalog reads and writes.
 or "rowstore").
 
 Modules: tokens (tokenizer and parenthesis tree), translate (expressions),
-ddl and tables (CREATE/ALTER parsing, rules, catalog updates), rules (DML
-and session refusals), introspect (SHOW and information_schema), catalog,
-routines (MariaDB stored functions), errors (every errno and message).
+ddl (definition parsing), tables and alter (CREATE/ALTER/DROP rules, MariaDB
+DDL, catalog updates), rules (DML and session refusals), introspect (SHOW
+and information_schema), catalog, triggers (JSON/VECTOR storage), routines
+(MariaDB stored functions), errors (every errno and message).
 """
 
 from .engine import Engine

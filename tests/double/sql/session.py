@@ -2,7 +2,7 @@
 
 import re
 
-from . import errors, introspect, rules, tables
+from . import alter, errors, introspect, rules, tables
 from .outcomes import Forward, Ok
 from .tokens import Group, Tok, parse, render, significant, split_commas
 from .translate import Context, Refuse, translate
@@ -150,15 +150,15 @@ class Session:
             if kinds and kinds[0] == "TABLE":
                 return tables.create_table(self, sql, items)
             if kinds and kinds[0] == "INDEX":
-                return tables.create_index(self, sql, items)
+                return alter.create_index(self, sql, items)
             if kinds and kinds[0] == "VIEW":
                 return self._dml(sql, items, sig)
             return Forward(sql)
         if verb == "ALTER" and "TABLE" in words[1:3]:
-            return tables.alter_table(self, sql, items)
+            return alter.alter_table(self, sql, items)
         if verb == "DROP":
             if words[1] == "INDEX":
-                return tables.drop_index(self, sql, items)
+                return alter.drop_index(self, sql, items)
             if "TABLE" in words[1:3]:
                 return tables.drop_table(self, sql, items)
             if words[1] in ("DATABASE", "SCHEMA"):

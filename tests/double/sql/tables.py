@@ -1,4 +1,7 @@
-"""CREATE/ALTER/DROP/RENAME for tables and indexes: rules, MariaDB DDL, catalog.
+"""CREATE/DROP/RENAME TABLE and DROP DATABASE: rules, MariaDB DDL, catalog.
+
+ALTER TABLE and the index statements are in alter.py and share the helpers
+here.
 
 Each handler checks SingleStore's restrictions (errors.py names them),
 renders the MariaDB statement, and returns a Forward whose on_done writes
@@ -9,26 +12,26 @@ from . import errors
 from .catalog import COLUMNSTORE, ROWSTORE, TableMeta
 from .ddl import definition_kind, is_name, parse_column, parse_key, qualified_name
 from .outcomes import Forward
-from .tokens import Group, Tok, quote_ident, render, significant, split_commas, strip
+from .tokens import Group, Tok, quote_ident, render, significant, split_commas
 
 _STRIPPED_COLUMN_WORDS = ("SPARSE",)
 
 
-def _sig_positions(items):
+def sig_positions(items):
     return [i for i, item in enumerate(items) if item.kind not in ("ws", "comment")]
 
 
-def _offset_of(items, index):
+def offset_of(items, index):
     return len(render(items[:index]))
 
 
-def _table_ref(session, items, pos):
-    sig = [items[i] for i in _sig_positions(items)]
+def table_ref(session, items, pos):
+    sig = [items[i] for i in sig_positions(items)]
     db, name, nxt = qualified_name(sig, pos)
     return db or session.database, name, nxt
 
 
-def _render_column(part):
+def render_column(part):
     """A column definition in MariaDB terms: VECTOR(n) as LONGTEXT, no SPARSE."""
     out = []
     items = list(part)
@@ -56,11 +59,11 @@ def _render_column(part):
     return render(out)
 
 
-def _is_json(column):
+def is_json(column):
     return column.type_text.upper().startswith("JSON")
 
 
-def _index_of(items, target):
+def index_of(items, target):
     return next(i for i, item in enumerate(items) if item is target)
 
 
@@ -68,7 +71,7 @@ def _has_name(out):
     return any(is_name(t) for t in out)
 
 
-def _render_key(key):
+def render_key(key):
     name = quote_ident(key.name) + " " if key.name else ""
     if key.kind == "primary":
         return "PRIMARY KEY " + key.cols_text
@@ -122,7 +125,7 @@ def _col_key(column):
 
 
 def create_table(session, sql, items):
-    pos = _sig_positions(items)
+    pos = sig_positions(items)
     sig = [items[i] for i in pos]
     words = [t.upper if t.kind == "word" else "" for t in sig]
     table_at = words.index("TABLE")
@@ -131,7 +134,7 @@ def create_table(session, sql, items):
     if_not_exists = words[nxt : nxt + 3] == ["IF", "NOT", "EXISTS"]
     if if_not_exists:
         nxt += 3
-    db, name, nxt = _table_ref(session, items, nxt)
+    db, name, nxt = table_ref(session, items, nxt)
     engine = session.engine
     default = ROWSTORE if engine.default_table_type == "rowstore" else COLUMNSTORE
     meta = TableMeta(
@@ -145,7 +148,7 @@ def create_table(session, sql, items):
             out[i] = Tok("ws", "")
     body = sig[nxt] if nxt < len(sig) else None
     if body is not None and body.is_word("LIKE"):
-        src_db, src, _ = _table_ref(session, items, nxt + 1)
+        src_db, src, _ = table_ref(session, items, nxt + 1)
         source = session.known_table(src_db, src)
         meta = source.copy() if source else meta
         meta.temporary = "TEMPORARY" in modifiers
@@ -182,7 +185,7 @@ def _create_body(meta, body):
             key = parse_key(significant(part))
             keys.append(key)
             if key.kind not in ("shard", "sort", "vector"):
-                parts.append(" " + _render_key(key))
+                parts.append(" " + render_key(key))
             continue
         column = parse_column(part)
         if column.check:
@@ -190,9 +193,9 @@ def _create_body(meta, body):
         columns.append(column)
         if column.vector:
             meta.vectors[column.name] = column.vector
-        if _is_json(column):
+        if is_json(column):
             meta.json_columns.append(column.name)
-        parts.append(_render_column(part))
+        parts.append(render_column(part))
     shard = [k for k in keys if k.kind == "shard"]
     primary = [k for k in keys if k.kind == "primary"] + [
         _col_key(c) for c in columns if c.primary
@@ -229,16 +232,6 @@ def _create_body(meta, body):
     return ",".join(parts)
 
 
-def _columns(engine, db, table):
-    rows = engine.catalog.query(
-        f"SHOW FULL COLUMNS FROM {quote_ident(db)}.{quote_ident(table)}"
-    )
-    return {
-        r[0]: {"type": r[1].lower(), "null": r[3] == "YES", "extra": r[6].lower()}
-        for r in rows
-    }
-
-
 def _indexes(engine, db, table):
     rows = engine.catalog.query(
         f"SHOW INDEX FROM {quote_ident(db)}.{quote_ident(table)}"
@@ -266,305 +259,8 @@ def table_meta(session, db, table):
     return TableMeta(storage=default, shard_key=list(primary))
 
 
-def alter_table(session, sql, items):
-    pos = _sig_positions(items)
-    sig = [items[i] for i in pos]
-    at = 2 if sig[1].is_word("ONLINE") else 1
-    if not sig[at].is_word("TABLE"):
-        return Forward(sql)
-    db, table, nxt = _table_ref(session, items, at + 1)
-    if db is None or nxt >= len(sig):
-        return Forward(sql)
-    engine = session.engine
-    meta = table_meta(session, db, table).copy()
-    head = render(items[: pos[nxt]])
-    specs = split_commas(items[pos[nxt] :])
-    state = _AlterState(engine, db, table, meta, sql, _offset_of(items, pos[nxt]))
-    rendered = []
-    for spec in specs:
-        result = state.spec(spec)
-        if not isinstance(result, str):
-            return result
-        if result:
-            rendered.append(result)
-        state.offset += len(render(spec)) + 1
-    text = head + ",".join(rendered) if rendered else "DO 0"
-    new_meta = state.meta
-
-    def on_done(error):
-        if error is not None:
-            return
-        if state.new_name:
-            session.forget_table(db, table)
-            session.store_table(state.new_name[0] or db, state.new_name[1], new_meta)
-        else:
-            session.store_table(db, table, new_meta)
-
-    return Forward(text, on_done)
-
-
-class _AlterState:
-    def __init__(self, engine, db, table, meta, sql, offset):
-        self.engine = engine
-        self.db = db
-        self.table = table
-        self.meta = meta
-        self.sql = sql
-        self.offset = offset
-        self.new_name = None
-        self._cols = None
-
-    def columns(self):
-        if self._cols is None:
-            self._cols = _columns(self.engine, self.db, self.table)
-        return self._cols
-
-    def syntax(self, spec, word_index):
-        text = render(spec)
-        lead = len(text) - len(text.lstrip())
-        sig_text = render(strip(spec))
-        inner = sig_text.split(None, word_index)
-        near = inner[-1] if len(inner) > word_index else sig_text
-        start = self.offset + lead + sig_text.find(near)
-        return errors.syntax_error(self.sql, start)
-
-    def spec(self, spec):
-        sig = significant(spec)
-        if not sig:
-            return ""
-        words = [t.upper if t.kind == "word" else "" for t in sig] + ["", "", ""]
-        verb = words[0]
-        if verb == "ADD":
-            return self.add(spec, sig, words)
-        if verb == "DROP":
-            return self.drop(spec, sig, words)
-        if verb == "MODIFY":
-            if words[1] in ("INDEX", "KEY"):
-                return ""
-            return self.modify(spec, sig, 2 if words[1] == "COLUMN" else 1)
-        if verb == "CHANGE":
-            return self.change(spec, sig, 2 if words[1] == "COLUMN" else 1)
-        if verb == "ALTER":
-            return self.syntax(spec, 1)
-        if verb == "RENAME":
-            if words[1] in ("COLUMN", "INDEX", "KEY"):
-                return self.syntax(spec, 1)
-            start = 2 if words[1] in ("TO", "AS") else 1
-            db, name, _ = qualified_name(sig, start)
-            self.new_name = (db, name)
-            return render(spec)
-        if verb == "AUTO_INCREMENT":
-            if self.meta.sharded:
-                return errors.fail("auto_increment_sharded")
-            return render(spec)
-        if verb.startswith("AUTOSTATS_") or verb in (
-            "COMPRESSION",
-            "BACKGROUND_MERGER",
-            "TIMEOUT",
-        ):
-            return ""
-        return render(spec)
-
-    def add(self, spec, sig, words):
-        second = words[1]
-        if second in ("CONSTRAINT", "FOREIGN", "CHECK", "SHARD", "SORT"):
-            return self.syntax(spec, 1)
-        if second == "PRIMARY":
-            return errors.fail("primary_after_create")
-        if second == "COLUMN" and words[2] == "GROUP":
-            return ""
-        key = parse_key(sig[1:]) if second != "COLUMN" else None
-        if key is not None and second in (
-            "UNIQUE",
-            "KEY",
-            "INDEX",
-            "FULLTEXT",
-            "VECTOR",
-        ):
-            return self.add_key(key)
-        rest = sig[2:] if second == "COLUMN" else sig[1:]
-        if rest and isinstance(rest[0], Group):
-            parts = split_commas(rest[0].items)
-            out = []
-            for part in parts:
-                done = self.add_column(part)
-                if not isinstance(done, str):
-                    return done
-                out.append(done)
-            return "ADD COLUMN (" + ",".join(out) + ")"
-        idx = _index_of(spec, rest[0])
-        done = self.add_column(spec[idx:])
-        if not isinstance(done, str):
-            return done
-        return "ADD COLUMN " + done
-
-    def add_column(self, part):
-        column = parse_column(part)
-        if column.check:
-            return errors.fail("check_constraint")
-        if self.meta.columnstore and column.auto_increment:
-            return errors.fail("auto_increment_change", col=column.name)
-        if column.primary:
-            return errors.fail("primary_after_create")
-        if column.unique and self.meta.columnstore:
-            return errors.fail("add_unique_index", name=column.name)
-        if column.unique and self.meta.sharded and self.meta.shard_key:
-            if set(self.meta.shard_key) - {column.name}:
-                return errors.fail("unique_shard", name=column.name)
-        if column.vector:
-            self.meta.vectors[column.name] = column.vector
-        if _is_json(column):
-            self.meta.json_columns.append(column.name)
-        return _render_column(strip(part)).strip()
-
-    def add_key(self, key):
-        meta = self.meta
-        if key.kind == "unique" and not key.unenforced:
-            if meta.columnstore:
-                return errors.fail("add_unique_index", name=key.name)
-            if meta.sharded and not set(meta.shard_key or []) <= set(key.columns):
-                return errors.fail("unique_shard", name=key.name)
-        if key.kind == "unique" and key.unenforced:
-            meta.unenforced[key.name] = {"columns": key.columns, "rely": key.rely}
-        if key.kind == "fulltext":
-            if not meta.columnstore:
-                return errors.fail("fulltext_rowstore")
-            if meta.fulltext:
-                return errors.fail("two_fulltext")
-            meta.fulltext = {
-                "name": key.name,
-                "columns": key.columns,
-                "version": key.version,
-            }
-        if key.kind == "vector":
-            if not meta.columnstore:
-                return errors.fail("vector_rowstore")
-            meta.vector_indexes[key.name] = {
-                "column": key.columns[0],
-                "options": key.options,
-            }
-            return ""
-        return "ADD " + _render_key(key)
-
-    def drop(self, spec, sig, words):
-        second = words[1]
-        meta = self.meta
-        if second in ("FOREIGN", "CONSTRAINT", "CHECK"):
-            return self.syntax(spec, 1)
-        if second == "PRIMARY":
-            if meta.columnstore:
-                return errors.fail("change_primary")
-            return render(spec)
-        if second in ("INDEX", "KEY"):
-            name = sig[2].text.strip("`")
-            if name.upper() == "PRIMARY" and meta.columnstore:
-                return errors.fail("change_primary")
-            if meta.columnstore and meta.shard_explicit and name == "__SHARDKEY":
-                return errors.fail("drop_shard_index", name=name)
-            vector = name in meta.vector_indexes
-            meta.drop_index(name)
-            return "" if vector else render(spec)
-        if second == "COLUMN" and words[2] == "GROUP":
-            return ""
-        column = sig[2] if second == "COLUMN" else sig[1]
-        meta.drop_column(column.text.strip("`"))
-        return render(spec)
-
-    def modify(self, spec, sig, at):
-        name = sig[at].text.strip("`")
-        column = parse_column(spec[_index_of(spec, sig[at]) :])
-        if self.meta.columnstore:
-            failed = self.columnstore_change(name, column)
-            if failed:
-                return failed
-        if column.vector:
-            self.meta.vectors[name] = column.vector
-        else:
-            self.meta.vectors.pop(name, None)
-        self.meta.json_columns = [c for c in self.meta.json_columns if c != name]
-        if _is_json(column):
-            self.meta.json_columns.append(name)
-        head = render(spec[: _index_of(spec, sig[at])])
-        return head + _render_column(spec[_index_of(spec, sig[at]) :])
-
-    def columnstore_change(self, name, column):
-        current = self.columns().get(name)
-        if current is None:
-            return None
-        old_vector = self.meta.vectors.get(name)
-        if old_vector or column.vector:
-            changed = old_vector != column.vector
-        else:
-            new_type = self.engine.probe_type(column.type_text)
-            changed = new_type is not None and new_type != current["type"]
-        if changed:
-            return errors.fail("modify_type", col=name)
-        if current["null"] and column.not_null:
-            return errors.fail("null_to_not_null", col=name)
-        if ("auto_increment" in current["extra"]) != column.auto_increment:
-            return errors.fail("auto_increment_change", col=name)
-        return None
-
-    def change(self, spec, sig, at):
-        old = sig[at].text.strip("`")
-        if at + 1 >= len(sig):
-            return self.syntax(spec, at)
-        new = sig[at + 1].text.strip("`")
-        if at + 2 < len(sig):
-            column = parse_column(spec[_index_of(spec, sig[at + 1]) :])
-            current = self.columns().get(old)
-            if current is not None:
-                old_vector = self.meta.vectors.get(old)
-                if old_vector or column.vector:
-                    changed = old_vector != column.vector
-                else:
-                    new_type = self.engine.probe_type(column.type_text)
-                    changed = new_type is not None and new_type != current["type"]
-                if changed:
-                    return errors.fail("change_type")
-        self.meta.rename_column(old, new)
-        if old == new:
-            return ""
-        return f"RENAME COLUMN {quote_ident(old)} TO {quote_ident(new)}"
-
-
-def create_index(session, sql, items):
-    """CREATE [UNIQUE|FULLTEXT] INDEX name ... ON t (cols) as ALTER TABLE t ADD ..."""
-    pos = _sig_positions(items)
-    sig = [items[i] for i in pos]
-    on = next(i for i, t in enumerate(sig) if t.is_word("ON"))
-    db, table, after = _table_ref(session, items, on + 1)
-    key_text = (
-        render(items[pos[1] : pos[on]])
-        + " "
-        + render(items[pos[after] :] if after < len(sig) else [])
-    )
-    target = (
-        quote_ident(table) if db is None else f"{quote_ident(db)}.{quote_ident(table)}"
-    )
-    alter = f"ALTER TABLE {target} ADD {key_text.strip()}"
-    from .tokens import parse
-
-    return alter_table(session, alter, parse(alter))
-
-
-def drop_index(session, sql, items):
-    pos = _sig_positions(items)
-    sig = [items[i] for i in pos]
-    if len(sig) < 5 or not sig[3].is_word("ON"):
-        return Forward(sql)
-    db, table, _ = _table_ref(session, items, 4)
-    target = (
-        quote_ident(table) if db is None else f"{quote_ident(db)}.{quote_ident(table)}"
-    )
-    alter = f"ALTER TABLE {target} DROP INDEX {sig[2].text}"
-    from .tokens import parse
-
-    return alter_table(session, alter, parse(alter))
-
-
 def drop_table(session, sql, items):
-    pos = _sig_positions(items)
+    pos = sig_positions(items)
     sig = [items[i] for i in pos]
     names = []
     i = 2
@@ -577,8 +273,9 @@ def drop_table(session, sql, items):
             continue
         if not is_name(sig[i]):
             break
-        db, name, i = _table_ref(session, items, i)
+        db, name, i = table_ref(session, items, i)
         names.append((db, name))
+
     def on_done(error):
         if error is None:
             for db, name in names:
@@ -589,18 +286,19 @@ def drop_table(session, sql, items):
 
 
 def rename_table(session, sql, items):
-    pos = _sig_positions(items)
+    pos = sig_positions(items)
     sig = [items[i] for i in pos]
     pairs = []
     i = 2
     while i < len(sig):
-        db, old, i = _table_ref(session, items, i)
+        db, old, i = table_ref(session, items, i)
         if i >= len(sig) or not sig[i].is_word("TO"):
             return Forward(sql)
-        new_db, new, i = _table_ref(session, items, i + 1)
+        new_db, new, i = table_ref(session, items, i + 1)
         pairs.append((db, old, new_db, new))
         if i < len(sig) and sig[i].text == ",":
             i += 1
+
     def on_done(error):
         if error is None:
             for db, old, new_db, new in pairs:
