@@ -427,3 +427,12 @@ def test_temporary_table_does_not_replace_the_catalog_entry(s2):
     )
     run(s2, "DROP TEMPORARY TABLE a")
     assert kinds(s2) == [("a", "INMEMORY_ROWSTORE", 1)]
+
+
+def test_default_table_type_follows_the_double_setting(s2, faults):
+    faults.set("DEFAULT_TABLE_TYPE", "rowstore")
+    run(s2, "CREATE TABLE a (id INT PRIMARY KEY)")
+    assert rows(s2, "SELECT @@default_table_type") == [("rowstore",)]
+    assert kinds(s2) == [("a", "INMEMORY_ROWSTORE", 1)]
+    faults.set("MEMSQL_VERSION", "9.1.2")
+    assert rows(s2, "SELECT @@memsql_version") == [("9.1.2",)]
