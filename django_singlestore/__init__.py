@@ -8,8 +8,8 @@ if django.VERSION[:2] != (5, 2):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(
-        "django-singlestore %s supports Django 5.2.x only; Django %s is "
-        "installed. Install a matching release: pip install "
-        "'django>=5.2,<5.3' (or the django-singlestore release that matches "
-        "your Django version)." % (__version__, django.get_version())
+        f"django-singlestore {__version__} supports Django 5.2.x only; Django "
+        f"{django.get_version()} is installed. Install a matching release: pip "
+        "install 'django>=5.2,<5.3' (or the django-singlestore release that "
+        "matches your Django version)."
     )

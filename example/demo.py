@@ -26,9 +26,9 @@ from django.db import IntegrityError, connection, models  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from shop.models import Customer, Order, Product  # noqa: E402
 
 from django_singlestore.checks import check_model  # noqa: E402
-from shop.models import Customer, Order, Product  # noqa: E402
 
 STEP = 0
 
@@ -84,7 +84,9 @@ def show_tables():
 def use_the_orm():
     step("Create and query data across a reference, a rowstore and a columnstore table")
     mug = Product.objects.create(
-        sku="MUG-1", name="Mug", price=Decimal("9.50"),
+        sku="MUG-1",
+        name="Mug",
+        price=Decimal("9.50"),
         attributes={"color": "red", "dishwasher": True},
     )
     pen = Product.objects.create(
@@ -102,23 +104,31 @@ def use_the_orm():
             total=sum((p.price for p in items), Decimal(0)),
         )
         order.products.set(items)
-    say(f"{Product.objects.count()} products, {Customer.objects.count()} customers, "
-        f"{Order.objects.count()} orders")
+    say(
+        f"{Product.objects.count()} products, {Customer.objects.count()} customers, "
+        f"{Order.objects.count()} orders"
+    )
     for row in (
         Order.objects.values("customer__country")
         .annotate(orders=Count("id"), revenue=Sum("total"))
         .order_by("customer__country")
     ):
-        say(f"country {row['customer__country']}: {row['orders']} orders, "
-            f"revenue {row['revenue']}")
+        say(
+            f"country {row['customer__country']}: {row['orders']} orders, "
+            f"revenue {row['revenue']}"
+        )
     latest = Order.objects.order_by("-placed_at").select_related("customer").first()
     say(f"latest order: {latest} placed {latest.placed_at:%Y-%m-%d}")
     mugs = Order.objects.filter(products__sku="MUG-1").count()
     say(f"orders containing a mug (many-to-many): {mugs}")
-    red = list(Product.objects.filter(attributes__color="red").values_list("sku", flat=True))
+    red = list(
+        Product.objects.filter(attributes__color="red").values_list("sku", flat=True)
+    )
     say(f"products whose JSON attributes say color=red: {red}")
     washable = list(
-        Product.objects.filter(attributes__has_key="dishwasher").values_list("sku", flat=True)
+        Product.objects.filter(attributes__has_key="dishwasher").values_list(
+            "sku", flat=True
+        )
     )
     say(f"products with a 'dishwasher' attribute: {washable}")
 
@@ -130,7 +140,9 @@ def unique_violation():
     except IntegrityError as exc:
         say(f"IntegrityError: {exc}")
     else:
-        raise SystemExit("the duplicate SKU was accepted: the unique key is not enforced")
+        raise SystemExit(
+            "the duplicate SKU was accepted: the unique key is not enforced"
+        )
 
 
 def rejected_shape():
@@ -144,8 +156,10 @@ def rejected_shape():
             app_label = "shop"
             apps = isolated
 
-    say("class Subscriber(models.Model): email = EmailField(unique=True)   "
-        "# sharded columnstore, shard key id")
+    say(
+        "class Subscriber(models.Model): email = EmailField(unique=True)   "
+        "# sharded columnstore, shard key id"
+    )
     for message in check_model(Subscriber):
         say(f"{message.id}: {message.msg}")
         say(f"    hint: {message.hint}")
@@ -163,14 +177,21 @@ def admin_tour():
     )
     linus = Customer.objects.get(name="Linus")
     say(f"added customer {linus.name} (HTTP {response.status_code})")
-    client.post(f"/admin/shop/customer/{linus.pk}/change/", {"name": "Linus", "country": "US"})
+    client.post(
+        f"/admin/shop/customer/{linus.pk}/change/", {"name": "Linus", "country": "US"}
+    )
     say(f"changed country to {Customer.objects.get(pk=linus.pk).country}")
     found = client.get("/admin/shop/customer/", {"q": "Lin"}).context["cl"].result_count
     say(f"search 'Lin' found {found} customer(s)")
-    in_us = client.get("/admin/shop/customer/", {"country": "US"}).context["cl"].result_count
+    in_us = (
+        client.get("/admin/shop/customer/", {"country": "US"})
+        .context["cl"]
+        .result_count
+    )
     say(f"filter country=US shows {in_us} customer(s)")
     client.post(f"/admin/shop/customer/{linus.pk}/delete/", {"post": "yes"})
-    say(f"deleted; customers named Linus left: {Customer.objects.filter(name='Linus').count()}")
+    left = Customer.objects.filter(name="Linus").count()
+    say(f"deleted; customers named Linus left: {left}")
 
 
 def main():
