@@ -120,9 +120,10 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
     def _column_default_sql(self, field):
         return BaseDatabaseSchemaEditor._column_default_sql(self, field)
 
-    def _modify_sql(self, field, default_sql=None, params=()):
+    def _modify_sql(self, field, default_sql=None, params=(), null=None):
         """MODIFY restates the whole column: type, collation, comment, default
-        and nullability (whatever it leaves out is reset)."""
+        and nullability (whatever it leaves out is reset). ``null`` defaults
+        to the field's."""
         parts = [self.quote_name(field.column), self._column_type(field)]
         collation = field.db_parameters(connection=self.connection).get("collation")
         if collation:
@@ -131,7 +132,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             parts.append(self._comment_sql(field.db_comment).strip())
         if default_sql is not None:
             parts.append("DEFAULT " + default_sql)
-        parts.append("NULL" if field.null else "NOT NULL")
+        parts.append("NULL" if (field.null if null is None else null) else "NOT NULL")
         return "MODIFY " + " ".join(parts), list(params)
 
     def _column_type(self, field):
@@ -141,15 +142,20 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         # No ALTER COLUMN ... SET/DROP DEFAULT in SingleStore.
         if drop:
             return self._modify_sql(new_field)
+        # Setting a default comes before any NOT NULL step: keep the column's
+        # current nullability.
         default = self.effective_default(new_field)
-        return self._modify_sql(new_field, "%s", [default])
+        null = old_field.null if old_field is not None else None
+        return self._modify_sql(new_field, "%s", [default], null)
 
     def _alter_column_database_default_sql(
         self, model, old_field, new_field, drop=False
     ):
         if drop:
             return self._modify_sql(new_field)
-        return self._modify_sql(new_field, *self.db_default_sql(new_field))
+        default_sql, params = self.db_default_sql(new_field)
+        null = old_field.null if old_field is not None else None
+        return self._modify_sql(new_field, default_sql, params, null)
 
     def _alter_column_null_sql(self, model, old_field, new_field):
         if new_field.has_db_default():
@@ -215,6 +221,16 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             if key.enforcement == tables.UNENFORCED:
                 statement.template += " UNENFORCED RELY"
         return statement
+
+    def _delete_composed_index(self, model, fields, constraint_kwargs, sql):
+        # A unique set on the primary key's columns was never created (the
+        # plan lists it as covered), so there is nothing to drop.
+        columns = {model._meta.get_field(name).column for name in fields}
+        if constraint_kwargs.get("unique") and columns == set(
+            tables.plan_for(model).primary_key
+        ):
+            return
+        super()._delete_composed_index(model, fields, constraint_kwargs, sql)
 
     def _column_list(self, columns):
         return ", ".join(self.quote_name(column) for column in columns)
@@ -307,6 +323,19 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         null_to_not_null = old_field.null and not new_field.null
         return type_change or null_to_not_null
 
+    def _null_fill(self, field):
+        """What NULLs become when copied into ``field``: (sql, params).
+
+        A NOT NULL column with a default gets that default, as in Django's
+        NOT NULL steps; otherwise (None, []).
+        """
+        if field.null:
+            return None, []
+        if field.has_db_default():
+            return self.db_default_sql(field)
+        default = self.effective_default(field)
+        return ("%s", [default]) if default is not None else (None, [])
+
     def _rebuild_column(self, model, old_field, new_field, new_type):
         """Change a columnstore column by copying it into a new column.
 
@@ -342,16 +371,13 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             params or None,
         )
         value_sql = f"{quote(column)} :> {new_field.cast_db_type(self.connection)}"
-        default = self.effective_default(new_field)
-        if not new_field.null and default is not None:
-            # NULLs take the new field's default, as Django's NOT NULL step does.
-            self.execute(
-                f"UPDATE {quote(table)} SET {quote(temporary)} = "
-                f"COALESCE({value_sql}, %s)",
-                [default],
-            )
-        else:
-            self.execute(f"UPDATE {quote(table)} SET {quote(temporary)} = {value_sql}")
+        default_sql, params = self._null_fill(new_field)
+        if default_sql is not None:
+            value_sql = f"COALESCE({value_sql}, {default_sql})"
+        self.execute(
+            f"UPDATE {quote(table)} SET {quote(temporary)} = {value_sql}",
+            params or None,
+        )
         self.execute(f"ALTER TABLE {quote(table)} DROP COLUMN {quote(column)}")
         self.execute(
             self.sql_rename_column

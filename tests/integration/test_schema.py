@@ -400,3 +400,31 @@ def test_dropping_a_default_restates_collation_and_comment(editor_models):
         "`utf8mb4_bin` COMMENT 'Body' NOT NULL"
     )
     assert columns("t_backend_note")["body"] == ("varchar", False)
+
+
+@isolate_apps("tests.integration")
+@override_settings(SINGLESTORE={"STORAGE": {"integration.Level": "ROWSTORE"}})
+def test_rowstore_null_to_not_null_with_default_in_place(editor_models):
+    class Level(models.Model):
+        depth = models.IntegerField(null=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_level"
+
+    editor_models(Level)
+    Level.objects.create(id=1, depth=None)
+    old = Level._meta.get_field("depth")
+    new = models.IntegerField(default=5)
+    new.set_attributes_from_name("depth")
+    new.model = Level
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Level, old, new)
+    assert sqls(captured) == [
+        "ALTER TABLE `t_backend_level` MODIFY `depth` integer DEFAULT 5 NULL",
+        "UPDATE `t_backend_level` SET `depth` = 5 WHERE `depth` IS NULL",
+        "ALTER TABLE `t_backend_level` MODIFY `depth` integer NOT NULL",
+        "ALTER TABLE `t_backend_level` MODIFY `depth` integer NOT NULL",
+    ]
+    assert list(Level.objects.values_list("id", "depth")) == [(1, 5)]
