@@ -21,8 +21,6 @@ from django.db.backends.mysql.operations import (
 from django.db.models.constants import OnConflict
 
 BIGINT_RANGE = MySQLDatabaseOperations.integer_field_ranges["BigAutoField"]
-# DATE_TRUNC units; the unit is inlined from this fixed set.
-TRUNC_UNITS = ("year", "quarter", "month", "week", "day", "hour", "minute", "second")
 CASE_INSENSITIVE = ("iexact", "icontains", "istartswith", "iendswith")
 OFFSET_RE = re.compile(r"[+-]\d{2}:\d{2}")
 JSON_TEXT_LOOKUPS = (
@@ -97,18 +95,14 @@ class DatabaseOperations(MySQLDatabaseOperations):
             f"for this query."
         )
 
-    def _date_trunc(self, lookup_type, sql):
-        if lookup_type not in TRUNC_UNITS:
-            raise ValueError(f"Invalid truncation unit: {lookup_type!r}")
-        return f"DATE_TRUNC('{lookup_type}', {sql})"
-
     def date_trunc_sql(self, lookup_type, sql, params, tzname=None):
         sql, params = self._convert_sql_to_tz(sql, params, tzname)
-        return f"DATE({self._date_trunc(lookup_type, sql)})", params
+        # The unit is a parameter: the server rejects unknown units.
+        return f"DATE(DATE_TRUNC(%s, {sql}))", (lookup_type, *params)
 
     def datetime_trunc_sql(self, lookup_type, sql, params, tzname):
         sql, params = self._convert_sql_to_tz(sql, params, tzname)
-        return self._date_trunc(lookup_type, sql), params
+        return f"DATE_TRUNC(%s, {sql})", (lookup_type, *params)
 
     def regex_lookup(self, lookup_type):
         option = "c" if lookup_type == "regex" else "i"
