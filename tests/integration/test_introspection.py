@@ -8,11 +8,6 @@ from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
-# The double reports JSON columns as MariaDB's LONGTEXT alias
-# (information_schema DATA_TYPE 'longtext', wire type LONG_BLOB); SingleStore
-# reports 'json' and type 245. test_json_column_type states the real answer.
-JSON_TYPE, JSON_FIELD = "longtext", "TextField"
-
 
 def introspect(method, table):
     with connection.cursor() as cursor:
@@ -48,7 +43,7 @@ def test_columns_with_exact_types():
         "name": "varchar",
         "price": "decimal",
         "created": "datetime",
-        "data": JSON_TYPE,
+        "data": "json",
         "category_id": "bigint",
     }
     assert description["name"][1:3] == (False, 100)
@@ -69,26 +64,9 @@ def test_field_types_for_inspectdb():
         "name": "CharField",
         "price": "DecimalField",
         "created": "DateTimeField",
-        "data": JSON_FIELD,
+        "data": "JSONField",
         "category_id": "BigIntegerField",
     }
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="The double's information_schema.COLUMNS gives DATA_TYPE 'longtext' "
-    "for a JSON column; SingleStore gives 'json'.",
-)
-def test_json_column_type():
-    (data,) = [
-        info
-        for info in introspect("get_table_description", "integration_item")
-        if info.name == "data"
-    ]
-    assert (
-        data.data_type,
-        connection.introspection.get_field_type(data.type_code, data),
-    ) == ("json", "JSONField")
 
 
 def test_primary_key_and_sequences():
