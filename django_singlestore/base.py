@@ -18,10 +18,12 @@ from singlestoredb.mysql.converters import conversions
 
 from . import __version__, functions
 from .client import DatabaseClient
+from .conf import get_settings
 from .creation import DatabaseCreation
 from .features import DatabaseFeatures
 from .introspection import DatabaseIntrospection
 from .operations import DatabaseOperations
+from .params import connection_settings
 from .schema import DatabaseSchemaEditor
 from .validation import DatabaseValidation
 
@@ -84,6 +86,8 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     vendor = "singlestore"
     display_name = "SingleStore"
 
+    # Django's MySQL base module (which imports mysqlclient) holds the same
+    # mapping; it is restated here because that module cannot be imported.
     data_types = {
         # Auto fields are widened to BIGINT by the schema editor; see schema.py.
         "AutoField": "integer AUTO_INCREMENT",
@@ -165,8 +169,6 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     validation_class = DatabaseValidation
 
     def get_connection_params(self):
-        from .params import connection_settings
-
         kwargs, self.isolation_level = connection_settings(self.settings_dict)
         kwargs["conn_attrs"] = {
             **kwargs.get("conn_attrs", {}),
@@ -205,8 +207,6 @@ class DatabaseWrapper(BaseDatabaseWrapper):
             pass
 
     def _set_autocommit(self, autocommit):
-        from .conf import get_settings
-
         if not autocommit and get_settings().skip_autocommit:
             # SKIP_AUTOCOMMIT: stay in autocommit so writes to reference
             # tables work on child aggregators (error 2549); atomic() blocks
