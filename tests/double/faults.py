@@ -14,7 +14,9 @@ Faults are proxy-wide: armed from one connection, they apply to statements
 from every connection (Python `re.search` on the statement text), oldest
 first. Latency faults add their delay and let the statement go on; the first
 matching error or disconnect fault decides its fate. Each fault that acts uses
-one of its TIMES; without TIMES it stays until DOUBLE FAULT CLEAR.
+one of its TIMES; without TIMES it stays until DOUBLE FAULT CLEAR. Faults
+see COM_QUERY text only (not prepared statements), one DOUBLE statement per
+COM_QUERY.
 """
 
 import re
