@@ -172,7 +172,13 @@ def collate(self, compiler, connection, **extra_context):
 
 
 def chr_(self, compiler, connection, **extra_context):
-    return self.as_sql(compiler, connection, function="CHAR", **extra_context)
+    # CHAR() gives a binary string; Django wants text.
+    return self.as_sql(
+        compiler,
+        connection,
+        template="(CHAR(%(expressions)s) :> LONGTEXT)",
+        **extra_context,
+    )
 
 
 def json_object(self, compiler, connection, **extra_context):
