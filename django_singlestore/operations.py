@@ -19,6 +19,7 @@ from django.db.backends.mysql.operations import (
     DatabaseOperations as MySQLDatabaseOperations,
 )
 from django.db.models.constants import OnConflict
+from django.utils import timezone
 
 BIGINT_RANGE = MySQLDatabaseOperations.integer_field_ranges["BigAutoField"]
 CASE_INSENSITIVE = ("iexact", "icontains", "istartswith", "iendswith")
@@ -65,6 +66,24 @@ class DatabaseOperations(MySQLDatabaseOperations):
         "JSONField": "JSON",
     }
     cast_char_field_without_max_length = "LONGTEXT"
+
+    def adapt_datetimefield_value(self, value):
+        if getattr(value, "tzinfo", None) and timezone.is_aware(value):
+            if not settings.USE_TZ:
+                raise ValueError(
+                    f"SingleStore stores naive datetimes, and {value!r} is aware "
+                    f"while USE_TZ is False. Set USE_TZ = True (values are then "
+                    f"stored as UTC) or pass a naive datetime."
+                )
+        return super().adapt_datetimefield_value(value)
+
+    def adapt_timefield_value(self, value):
+        if getattr(value, "tzinfo", None) and timezone.is_aware(value):
+            raise ValueError(
+                f"SingleStore has no time zone on TIME columns, and {value!r} is "
+                f"aware. Pass a naive time."
+            )
+        return super().adapt_timefield_value(value)
 
     def date_extract_sql(self, lookup_type, sql, params):
         if lookup_type == "iso_year":

@@ -380,3 +380,21 @@ def test_sliced_union_is_wrapped_so_limit_covers_every_branch(items):
         "WHERE `integration_item`.`price` > 5) AS `__compound` "
         "ORDER BY 1 ASC LIMIT 2"
     ]
+
+
+def test_aware_values_that_cannot_be_stored(settings):
+    aware = datetime.datetime(2024, 1, 1, 12, tzinfo=UTC)
+    settings.USE_TZ = False
+    with pytest.raises(ValueError) as error:
+        connection.ops.adapt_datetimefield_value(aware)
+    assert str(error.value) == (
+        "SingleStore stores naive datetimes, and datetime.datetime(2024, 1, 1, 12, "
+        "0, tzinfo=datetime.timezone.utc) is aware while USE_TZ is False. Set "
+        "USE_TZ = True (values are then stored as UTC) or pass a naive datetime."
+    )
+    with pytest.raises(ValueError) as error:
+        connection.ops.adapt_timefield_value(datetime.time(1, tzinfo=UTC))
+    assert str(error.value) == (
+        "SingleStore has no time zone on TIME columns, and datetime.time(1, 0, "
+        "tzinfo=datetime.timezone.utc) is aware. Pass a naive time."
+    )
