@@ -206,21 +206,38 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             sql += f" COMMENT = {self.quote_value(model._meta.db_table_comment)}"
         return sql, params
 
+    def _planned_unique(self, declaring_model, columns):
+        """The plan's UniqueKey on ``columns`` of ``declaring_model``, or None.
+
+        A unique set the plan calls impossible is refused here, before any
+        SQL runs. ``declaring_model`` is the model state that declares the
+        set (a migration passes the old model to the editor, the new one on
+        the field).
+        """
+        plan = tables.plan_for(declaring_model)
+        for key in plan.uniques:
+            if frozenset(key.columns) == frozenset(columns):
+                if key.enforcement == tables.IMPOSSIBLE:
+                    self._refuse_impossible(declaring_model, plan)
+                return key
+        return None
+
     def _create_unique_sql(self, model, fields, *args, **kwargs):
         """ALTER TABLE ... ADD UNIQUE KEY, following the plan's fate of the set."""
         statement = super()._create_unique_sql(model, fields, *args, **kwargs)
         if statement is None or not fields:
             return statement
-        columns = frozenset(field.column for field in fields)
-        plan = tables.plan_for(model)
-        for key in plan.uniques:
-            if frozenset(key.columns) != columns:
-                continue
-            if key.enforcement == tables.IMPOSSIBLE:
-                self._refuse_impossible(model, plan)
-            if key.enforcement == tables.UNENFORCED:
-                statement.template += " UNENFORCED RELY"
+        key = self._planned_unique(
+            fields[0].model or model, [field.column for field in fields]
+        )
+        if key is not None and key.enforcement == tables.UNENFORCED:
+            statement.template += " UNENFORCED RELY"
         return statement
+
+    def add_field(self, model, field):
+        if field.unique and not field.primary_key and field.model is not None:
+            self._planned_unique(field.model, [field.column])
+        super().add_field(model, field)
 
     def _delete_composed_index(self, model, fields, constraint_kwargs, sql):
         # A unique set on the primary key's columns was never created (the

@@ -428,3 +428,40 @@ def test_rowstore_null_to_not_null_with_default_in_place(editor_models):
         "ALTER TABLE `t_backend_level` MODIFY `depth` integer NOT NULL",
     ]
     assert list(Level.objects.values_list("id", "depth")) == [(1, 5)]
+
+
+@isolate_apps("tests.integration")
+def test_unique_added_later_is_planned_before_any_sql(editor_models):
+    class Desk(models.Model):
+        code = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_desk"
+
+    class NewDesk(models.Model):
+        code = models.CharField(max_length=20, unique=True)
+        badge = models.CharField(max_length=20, unique=True, default="x")
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_desk"
+
+    editor_models(Desk)
+    changes = [
+        lambda editor: editor.alter_field(
+            Desk, Desk._meta.get_field("code"), NewDesk._meta.get_field("code")
+        ),
+        lambda editor: editor.add_field(Desk, NewDesk._meta.get_field("badge")),
+    ]
+    for change in changes:
+        with CaptureQueriesContext(connection) as captured:
+            with pytest.raises(NotSupportedError) as error:
+                with connection.schema_editor() as editor:
+                    change(editor)
+        assert not any(sql.startswith("ALTER") for sql in sqls(captured))
+        assert str(error.value).startswith(
+            "SingleStore cannot hold the unique keys of the table t_backend_desk. "
+            "singlestore.E001: The unique set from field 'code' (code) cannot be "
+            "enforced: "
+        )
