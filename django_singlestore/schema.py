@@ -235,9 +235,19 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         return statement
 
     def add_field(self, model, field):
+        key = None
         if field.unique and not field.primary_key and field.model is not None:
-            self._planned_unique(field.model, [field.column])
-        super().add_field(model, field)
+            key = self._planned_unique(field.model, [field.column])
+        if key is None or key.enforcement != tables.UNENFORCED:
+            return super().add_field(model, field)
+        # An inline UNIQUE would be enforced: add the column without it, then
+        # the UNENFORCED RELY key.
+        self._plan_columns = True
+        try:
+            super().add_field(model, field)
+        finally:
+            self._plan_columns = False
+        self.execute(self._create_unique_sql(field.model, [field]))
 
     def _delete_composed_index(self, model, fields, constraint_kwargs, sql):
         # A unique set on the primary key's columns was never created (the

@@ -465,3 +465,36 @@ def test_unique_added_later_is_planned_before_any_sql(editor_models):
             "singlestore.E001: The unique set from field 'code' (code) cannot be "
             "enforced: "
         )
+
+
+@isolate_apps("tests.integration")
+@override_settings(
+    SINGLESTORE={
+        # A migration's old and new states share one label; here the new
+        # state is a second class.
+        "STORAGE": {"integration.Seat": "ROWSTORE", "integration.NewSeat": "ROWSTORE"},
+        "UNENFORCED_UNIQUE": ["integration.NewSeat"],
+    }
+)
+def test_unenforced_unique_field_added_later(editor_models):
+    class Seat(models.Model):
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_seat"
+
+    class NewSeat(models.Model):
+        tag = models.CharField(max_length=8, unique=True, null=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_seat"
+
+    editor_models(Seat)
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.add_field(Seat, NewSeat._meta.get_field("tag"))
+    assert sqls(captured) == [
+        "ALTER TABLE `t_backend_seat` ADD COLUMN `tag` varchar(8) NULL",
+        "ALTER TABLE `t_backend_seat` ADD UNIQUE KEY "
+        "`t_backend_seat_tag_34327cd8_uniq` (`tag`) UNENFORCED RELY",
+    ]
