@@ -6,30 +6,7 @@ source of each; KNOWN_GAPS.md lists the inferred errnos).
 
 import pytest
 
-
-def error_of(conn, sql):
-    """(errno, message) of the error `sql` raises (any driver's exception shape)."""
-    with pytest.raises(Exception) as info:
-        conn.cursor().execute(sql)
-    return info.value.args[0], info.value.args[1]
-
-
-SYNTAX = (
-    "You have an error in your SQL syntax; check the manual that corresponds to "
-    "your SingleStore server version for the right syntax to use near '{}' at line 1"
-)
-
-
-def run(conn, *statements):
-    cur = conn.cursor()
-    for sql in statements:
-        cur.execute(sql)
-    return cur
-
-
-def rows(conn, sql):
-    cur = run(conn, sql)
-    return [tuple(r) for r in cur.fetchall()]
+from tests.double_tests.util import SYNTAX, error_of, rows, run
 
 
 def kinds(conn):

@@ -3,16 +3,7 @@ information_schema.TABLES and STATISTICS, from MariaDB plus the catalog."""
 
 import pytest
 
-
-def run(conn, *statements):
-    cur = conn.cursor()
-    for sql in statements:
-        cur.execute(sql)
-    return cur
-
-
-def rows(conn, sql):
-    return [tuple(r) for r in run(conn, sql).fetchall()]
+from tests.double_tests.util import rows, run
 
 
 def create_lines(conn, table):

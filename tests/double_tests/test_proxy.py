@@ -20,7 +20,7 @@ from pymysql.constants import CLIENT, COMMAND
 from tests.double import protocol as p
 from tests.double.proxy import Proxy, Upstream
 from tests.double.sql import Fail, Forward, Ok
-from tests.double_tests.util import error_of, url_params
+from tests.double_tests.util import error_of, rows, url_params
 
 
 @pytest.fixture
@@ -43,12 +43,6 @@ def proxied(double_url, s2, is_double):
         conn.close()
 
 
-def rows(conn, sql):
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()
-
-
 def test_handshake_reports_a_singlestore_mysql_version(s2_connect, mariadb):
     conn = s2_connect()
     assert conn.get_server_info() == "5.7.32"
@@ -67,18 +61,18 @@ def test_ping(proxied):
     conn = proxied()
     conn.ping(reconnect=False)
     conn.ping(reconnect=False)
-    assert rows(conn, "SELECT 42") == ((42,),)
+    assert rows(conn, "SELECT 42") == [(42,)]
 
 
 def test_init_db_switches_database(proxied, s2, mariadb):
     conn = proxied()
-    assert rows(conn, "SELECT DATABASE()") == ((s2.db,),)
+    assert rows(conn, "SELECT DATABASE()") == [(s2.db,)]
     conn.select_db("mysql")
-    assert rows(conn, "SELECT DATABASE()") == (("mysql",),)
+    assert rows(conn, "SELECT DATABASE()") == [("mysql",)]
     with pytest.raises(pymysql.err.OperationalError) as failed:
         conn.select_db("t_dbl_no_such_database")
     assert failed.value.args == (1049, "Unknown database 't_dbl_no_such_database'")
-    assert rows(conn, "SELECT DATABASE()") == (("mysql",),)
+    assert rows(conn, "SELECT DATABASE()") == [("mysql",)]
 
 
 def test_multi_statements_return_each_result(proxied):
@@ -91,7 +85,7 @@ def test_multi_statements_return_each_result(proxied):
         assert cursor.nextset()
         assert cursor.description is None
         assert not cursor.nextset()
-    assert rows(conn, "SELECT 2") == ((2,),)
+    assert rows(conn, "SELECT 2") == [(2,)]
 
 
 def test_multi_statements_stop_at_an_error(proxied):
@@ -103,7 +97,7 @@ def test_multi_statements_stop_at_an_error(proxied):
             cursor.nextset()
     assert failed.value.args == (1146, f"Table '{conn.db.decode()}.t_missing' "
                                        "doesn't exist")
-    assert rows(conn, "SELECT 4") == ((4,),)
+    assert rows(conn, "SELECT 4") == [(4,)]
 
 
 def test_ten_thousand_rows_identical_through_proxy_and_direct(proxied, mariadb, s2):
@@ -138,7 +132,7 @@ def test_packets_over_16_mib_are_relayed_intact(proxied, mariadb, s2):
         body, length, ident = cursor.fetchone()  # an 18 MiB row
     assert (length, ident) == (len(payload), 1)
     assert hashlib.sha256(body).digest() == hashlib.sha256(payload * 2).digest()
-    assert rows(conn, "SELECT 5") == ((5,),)
+    assert rows(conn, "SELECT 5") == [(5,)]
 
 
 def test_server_errors_are_relayed_with_errno(proxied, s2, mariadb):
@@ -149,7 +143,7 @@ def test_server_errors_are_relayed_with_errno(proxied, s2, mariadb):
         1064, "You have an error in your SQL syntax; check the manual that "
         "corresponds to your MariaDB server version for the right syntax to use "
         "near 'SELEC 1' at line 1")
-    assert rows(conn, "SELECT 6") == ((6,),)
+    assert rows(conn, "SELECT 6") == [(6,)]
 
 
 def test_an_error_in_the_middle_of_the_rows_ends_the_result(proxied, s2, mariadb):
@@ -168,7 +162,7 @@ def test_an_error_in_the_middle_of_the_rows_ends_the_result(proxied, s2, mariadb
         with pytest.raises(pymysql.err.OperationalError) as failed:
             cursor.fetchone()
     assert failed.value.args == (1242, "Subquery returns more than 1 row")
-    assert rows(conn, "SELECT 7") == ((7,),)
+    assert rows(conn, "SELECT 7") == [(7,)]
 
 
 def test_prepared_statements_are_relayed(proxied):
@@ -189,7 +183,7 @@ def test_prepared_statements_are_relayed(proxied):
     assert answer[5][:1] == b"\xfe"
     conn._execute_command(COMMAND.COM_STMT_CLOSE, struct.pack("<I", statement))
     conn.ping(reconnect=False)
-    assert rows(conn, "SELECT 8") == ((8,),)
+    assert rows(conn, "SELECT 8") == [(8,)]
 
 
 def test_load_data_local_infile_is_relayed(proxied, mariadb, s2, tmp_path):
@@ -201,7 +195,7 @@ def test_load_data_local_infile_is_relayed(proxied, mariadb, s2, tmp_path):
     with conn.cursor() as cursor:
         loaded = cursor.execute(f"LOAD DATA LOCAL INFILE '{source}' INTO TABLE loaded")
     assert loaded == 2
-    assert rows(conn, "SELECT * FROM loaded ORDER BY id") == ((1, "one"), (2, "two"))
+    assert rows(conn, "SELECT * FROM loaded ORDER BY id") == [(1, "one"), (2, "two")]
 
 
 # the proxy's side of the engine contract -----------------------------------
@@ -270,7 +264,7 @@ def test_engine_is_installed_and_sees_the_plain_statements(private_proxy):
     assert engine.installed
     assert engine.side_factory().get_server_info().startswith("5.5.5-10.")
     conn = connect_private(private_proxy, database="mysql")
-    assert rows(conn, "SELECT 1") == ((1,),)
+    assert rows(conn, "SELECT 1") == [(1,)]
     conn.select_db("information_schema")
     with pytest.raises(pymysql.err.OperationalError):
         conn.select_db("t_dbl_no_such_database")
@@ -292,7 +286,7 @@ def test_forward_fail_ok_outcomes(private_proxy):
         "boom": ValueError("catalog is broken"),
     }
     conn = connect_private(private_proxy)
-    assert rows(conn, "/*s*/fwd") == (("rewritten", 2),)
+    assert rows(conn, "/*s*/fwd") == [("rewritten", 2)]
     assert error_of(conn, "/*s*/fwd-err") == (
         1146, "Table 'mysql.t_dbl_missing' doesn't exist")
     assert done == [None, (1146, "Table 'mysql.t_dbl_missing' doesn't exist")]
@@ -305,7 +299,7 @@ def test_forward_fail_ok_outcomes(private_proxy):
     assert error_of(conn, "/*s*/bad") == (
         1105, "test double internal error: TypeError: session.handle() returned "
         "'not an outcome'")
-    assert rows(conn, "SELECT 3") == ((3,),)
+    assert rows(conn, "SELECT 3") == [(3,)]
     conn.close()
 
 
@@ -313,8 +307,8 @@ def test_forward_of_a_text_over_16_mib_keeps_sequence_ids(private_proxy):
     big = "x" * (17 * 1024 * 1024)
     private_proxy.engine.outcomes = {"big": Forward(f"SELECT LENGTH('{big}')")}
     conn = connect_private(private_proxy)
-    assert rows(conn, "/*s*/big") == ((len(big),),)
-    assert rows(conn, "SELECT 4") == ((4,),)
+    assert rows(conn, "/*s*/big") == [(len(big),)]
+    assert rows(conn, "SELECT 4") == [(4,)]
     conn.close()
 
 
@@ -334,8 +328,9 @@ def test_change_user_relays_authentication_and_sets_the_database(private_proxy):
     conn = MySQLdb.connect(host="127.0.0.1", port=private_proxy.port, user="root")
     try:
         conn.change_user("root", "", "information_schema")
-        assert rows(conn, "SELECT DATABASE(), CURRENT_USER()") == (
-            ("information_schema", "root@127.0.0.1"),)
+        assert rows(conn, "SELECT DATABASE(), CURRENT_USER()") == [
+            ("information_schema", "root@127.0.0.1")
+        ]
     finally:
         conn.close()
     assert private_proxy.engine.seen[-1] == ("SELECT DATABASE(), CURRENT_USER()",

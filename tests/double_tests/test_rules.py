@@ -2,34 +2,7 @@
 
 import pytest
 
-
-def error_of(conn, sql):
-    """(errno, message) of the error `sql` raises (any driver's exception shape)."""
-    with pytest.raises(Exception) as info:
-        conn.cursor().execute(sql)
-    return info.value.args[0], info.value.args[1]
-
-
-SYNTAX = (
-    "You have an error in your SQL syntax; check the manual that corresponds to "
-    "your SingleStore server version for the right syntax to use near '{}' at line 1"
-)
-
-
-def run(conn, *statements):
-    cur = conn.cursor()
-    for sql in statements:
-        cur.execute(sql)
-    return cur
-
-
-def rows(conn, sql):
-    return [tuple(r) for r in run(conn, sql).fetchall()]
-
-
-def feature(name, distributed=False):
-    tail = " Distributed" if distributed else ""
-    return 1706, f"Feature '{name}' is not supported by SingleStore{tail}."
+from tests.double_tests.util import SYNTAX, error_of, feature, rows, run
 
 
 @pytest.fixture

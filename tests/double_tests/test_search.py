@@ -7,23 +7,7 @@ for these simple one-word queries.
 
 import pytest
 
-
-def run(conn, *statements):
-    cur = conn.cursor()
-    for sql in statements:
-        cur.execute(sql)
-    return cur
-
-
-def rows(conn, sql):
-    return [tuple(r) for r in run(conn, sql).fetchall()]
-
-
-def error_of(conn, sql):
-    """(errno, message) of the error `sql` raises (any driver's exception shape)."""
-    with pytest.raises(Exception) as info:
-        conn.cursor().execute(sql)
-    return info.value.args[0], info.value.args[1]
+from tests.double_tests.util import error_of, rows, run
 
 
 @pytest.fixture

@@ -8,18 +8,7 @@ import datetime
 
 import pytest
 
-
-def error_of(conn, sql):
-    """(errno, message) of the error `sql` raises (any driver's exception shape)."""
-    with pytest.raises(Exception) as info:
-        conn.cursor().execute(sql)
-    return info.value.args[0], info.value.args[1]
-
-
-def rows(conn, sql):
-    cur = conn.cursor()
-    cur.execute(sql)
-    return [tuple(r) for r in cur.fetchall()]
+from tests.double_tests.util import error_of, rows
 
 
 def names(conn, sql):

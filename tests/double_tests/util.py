@@ -29,7 +29,7 @@ def error_of(conn, sql):
         while cursor.nextset():
             pass
     except Exception as exc:
-        if len(exc.args) == 2 and isinstance(exc.args[0], int):
+        if len(exc.args) >= 2 and isinstance(exc.args[0], int):
             return exc.args[0], exc.args[1]
         raise
     finally:
@@ -38,6 +38,31 @@ def error_of(conn, sql):
         except Exception:
             pass
     raise AssertionError(f"expected an error from {sql!r}, but it succeeded")
+
+
+SYNTAX = (
+    "You have an error in your SQL syntax; check the manual that corresponds to "
+    "your SingleStore server version for the right syntax to use near '{}' at line 1"
+)
+
+
+def feature(name, distributed=False):
+    """(errno, message) of SingleStore's "Feature '...' is not supported" refusal."""
+    tail = " Distributed" if distributed else ""
+    return 1706, f"Feature '{name}' is not supported by SingleStore{tail}."
+
+
+def run(conn, *statements):
+    """Runs the statements on one cursor and returns it."""
+    cur = conn.cursor()
+    for sql in statements:
+        cur.execute(sql)
+    return cur
+
+
+def rows(conn, sql):
+    """The rows of `sql` as a list of tuples."""
+    return [tuple(r) for r in run(conn, sql).fetchall()]
 
 
 _RUN = secrets.token_hex(3)
