@@ -25,7 +25,17 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.redirects",
     "django_singlestore",
+    "tests.integration",
 ]
+# The integration models' shapes; no contrib app is named: they run on the
+# backend's built-in defaults (zero configuration).
+SINGLESTORE = {
+    "STORAGE": {
+        "integration.Category": "ROWSTORE REFERENCE",
+        "integration.Counter": "ROWSTORE",
+    },
+    "SORT_KEYS": {"integration.Item": ["-created"]},
+}
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,11 +1,10 @@
 """Zero configuration: the contrib apps migrate with no SINGLESTORE entry, and the
 admin works on them (log in, add, change, delete, filter, search).
 
-tests.integration.settings_overrides names no contrib app in SINGLESTORE, so
-every contrib table below follows the built-in default (conf.CONTRIB_STORAGE):
-a rowstore reference table. pytest-django's test database creation ran every
-contrib migration through the backend before these tests. The file also
-passes under ``--ds=tests.settings``, which has no SINGLESTORE setting at all.
+tests.settings names no contrib app in SINGLESTORE, so every contrib table
+below follows the built-in default (conf.CONTRIB_STORAGE): a rowstore reference
+table. pytest-django's test database creation ran every contrib migration
+through the backend before these tests.
 """
 
 import datetime

@@ -42,13 +42,6 @@ THROUGH_ID_BUG = (
     "auto_increment column should come back as BigIntegerField"
 )
 
-JSON_DOUBLE_GAP = (
-    "test double gap, not the backend: the double's information_schema.COLUMNS "
-    "gives DATA_TYPE 'longtext' and the result set type code 252 (LONG_BLOB) for a "
-    "JSON column (SingleStore: 'JSON', type 245), so introspection.get_field_type "
-    "returns TextField for integration_item.data"
-)
-
 INTEGRATION_TABLES = (
     "integration_category",
     "integration_counter",
@@ -151,15 +144,7 @@ def pk_columns(model):
     return tuple(field.column for field in model._meta.pk_fields)
 
 
-TABLES = [
-    pytest.param(
-        table,
-        marks=[pytest.mark.xfail(strict=True, reason=JSON_DOUBLE_GAP)]
-        if table == "integration_item"
-        else [],
-    )
-    for table in sorted(ORIGINALS)
-]
+TABLES = sorted(ORIGINALS)
 
 
 @pytest.mark.parametrize("table", TABLES)

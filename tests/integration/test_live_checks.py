@@ -1,7 +1,7 @@
 """``manage.py check --database default`` compares live tables with the plan.
 
 The live tables are the test database's (migrated with
-tests.integration.settings_overrides) and, for tables the settings never
+tests.settings) and, for tables the settings never
 planned, tables made with raw SQL for the models of tests/integration/apps_live.
 The settings are then changed (override_settings) so that the plan and the
 live table disagree; the database check reports singlestore.W006 (storage),
@@ -20,7 +20,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from tests.integration.models import Category, Counter, Item, Tag
-from tests.integration.settings_overrides import SINGLESTORE as BASE
+from tests.settings import SINGLESTORE as BASE
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ from django.core.management.base import SystemCheckError
 from django.db import (
     IntegrityError,
     NotSupportedError,
-    OperationalError,
     connection,
     migrations,
     models,
@@ -26,7 +25,7 @@ from django.db import (
 from django.db.migrations.state import ProjectState
 from django.test.utils import CaptureQueriesContext
 
-from tests.integration.settings_overrides import SINGLESTORE as BASE
+from tests.settings import SINGLESTORE as BASE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -246,26 +245,6 @@ def desk_alters(captured):
     return [q["sql"] for q in captured if q["sql"].startswith("ALTER TABLE")]
 
 
-ALTER_UNIQUE_BUG = (
-    "schema.py _create_unique_sql plans the model *before* the change (AlterField "
-    "passes the old model), finds no unique set for (code) and sends "
-    "'ALTER TABLE `apps_desk_desk` ADD UNIQUE KEY "
-    "`apps_desk_desk_code_cf0c72d6_uniq` (`code`)'; the server answers "
-    'OperationalError (1706, "ALTER TABLE which adds unique/primary/foreign '
-    "index 'apps_desk_desk_code_cf0c72d6_uniq' is not supported on a columnstore "
-    'table") instead of a NotSupportedError naming singlestore.E001 before any SQL'
-)
-ADD_UNIQUE_BUG = (
-    "schema.py add_field of a unique field sends 'ALTER TABLE `apps_desk_desk` "
-    "ADD COLUMN `badge` varchar(20) DEFAULT 'x' NOT NULL UNIQUE' without "
-    "planning the unique set; the server answers OperationalError (1706, "
-    "\"ALTER TABLE which adds unique/primary/foreign index 'badge' is not "
-    'supported on a columnstore table") instead of a NotSupportedError naming '
-    "singlestore.E001 before any SQL"
-)
-
-
-@pytest.mark.xfail(strict=True, raises=OperationalError, reason=ALTER_UNIQUE_BUG)
 def test_alter_field_to_unique_is_refused(drop_desk):
     make_unique = migrations.AlterField(
         "Desk", "code", models.CharField(max_length=20, unique=True)
@@ -277,7 +256,6 @@ def test_alter_field_to_unique_is_refused(drop_desk):
     assert desk_alters(captured) == []
 
 
-@pytest.mark.xfail(strict=True, raises=OperationalError, reason=ADD_UNIQUE_BUG)
 def test_add_unique_field_is_refused(drop_desk):
     add_unique = migrations.AddField(
         "Desk", "badge", models.CharField(max_length=20, unique=True, default="x")
