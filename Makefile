@@ -13,6 +13,7 @@ WITH_DB := scripts/with-database.sh
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/sphinx-build -W -q -b html docs docs/_build/html
 	$(WITH_DB) $(PY) -m pytest
 	$(WITH_DB) $(PY) scripts/django_suite.py --ci
 
