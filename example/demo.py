@@ -22,7 +22,7 @@ django.setup()
 from django.apps.registry import Apps  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import IntegrityError, connection, models  # noqa: E402
+from django.db import DatabaseError, IntegrityError, connection, models  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -145,6 +145,20 @@ def unique_violation():
         )
 
 
+def refused_statement():
+    step("SQL that SingleStore refuses gets SingleStore's own error")
+    sql = "ALTER TABLE shop_order ADD UNIQUE KEY placed_once (id, placed_at)"
+    say(sql)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    except DatabaseError as exc:
+        errno, message = exc.args[0], exc.args[1]
+        say(f"refused, error {errno}: {message}")
+    else:
+        raise SystemExit("a unique key was added to an existing columnstore table")
+
+
 def rejected_shape():
     step("A model SingleStore cannot store as asked: the checks say so before migrate")
     isolated = Apps(["shop"])
@@ -200,9 +214,15 @@ def main():
     show_tables()
     use_the_orm()
     unique_violation()
+    refused_statement()
     rejected_shape()
     admin_tour()
-    print("\nDemo finished: every step above ran against", connection.display_name)
+    target = (
+        "a real SingleStore server (SINGLESTORE_URL)"
+        if os.environ.get("SINGLESTORE_URL")
+        else "the SingleStore test double (tests/double, MariaDB behind a proxy)"
+    )
+    print(f"\nDemo finished: every step above ran against {target}.")
 
 
 if __name__ == "__main__":
