@@ -25,7 +25,8 @@ from singlestoredb.mysql.constants import FIELD_TYPE
 
 FieldInfo = namedtuple(
     "FieldInfo",
-    BaseFieldInfo._fields + ("extra", "is_unsigned", "comment", "data_type"),
+    BaseFieldInfo._fields
+    + ("extra", "is_unsigned", "comment", "data_type", "primary_key"),
 )
 TableInfo = namedtuple("TableInfo", BaseTableInfo._fields + ("comment",))
 ColumnLine = namedtuple(
@@ -72,7 +73,10 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
 
     def get_field_type(self, data_type, description):
         field_type = super().get_field_type(data_type, description)
-        if "auto_increment" in description.extra:
+        # Only a primary key is an AutoField: the id column of a many-to-many
+        # table stays AUTO_INCREMENT (with a plain KEY) outside its primary
+        # key, and is a plain integer to Django.
+        if "auto_increment" in description.extra and description.primary_key:
             return {
                 "IntegerField": "AutoField",
                 "BigIntegerField": "BigAutoField",
@@ -114,6 +118,11 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
 
     def get_table_description(self, cursor, table_name):
         columns = self._columns(cursor, table_name)
+        primary = {
+            column
+            for name, column, *_ in self._statistics(cursor, table_name)
+            if name == "PRIMARY"
+        }
         cursor.execute(
             f"SELECT * FROM {self.connection.ops.quote_name(table_name)} LIMIT 1"
         )
@@ -139,6 +148,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                     bool(info.is_unsigned),
                     info.comment,
                     (info.data_type or "").lower(),
+                    line[0] in primary,
                 )
             )
         return fields
