@@ -13,6 +13,7 @@ instead of returning NULLs; UTC and fixed offsets (a zone such as
 
 import re
 
+import singlestoredb as Database
 from django.conf import settings
 from django.db import NotSupportedError
 from django.db.backends.mysql.operations import (
@@ -66,6 +67,17 @@ class DatabaseOperations(MySQLDatabaseOperations):
         "JSONField": "JSON",
     }
     cast_char_field_without_max_length = "LONGTEXT"
+
+    def last_executed_query(self, cursor, sql, params):
+        # The driver records the statement only after it succeeds; bind the
+        # parameters here so failed statements are logged as sent too. When
+        # they cannot be bound (or the cursor is closed), show them apart.
+        try:
+            return cursor.mogrify(sql, params)
+        except (TypeError, ValueError, KeyError, Database.Error):
+            return super(MySQLDatabaseOperations, self).last_executed_query(
+                cursor, sql, params
+            )
 
     def adapt_datetimefield_value(self, value):
         if getattr(value, "tzinfo", None) and timezone.is_aware(value):

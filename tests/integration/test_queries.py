@@ -4,7 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, NotSupportedError, connection, transaction
+from django.db import (
+    IntegrityError,
+    NotSupportedError,
+    ProgrammingError,
+    connection,
+    transaction,
+)
 from django.db.models import F, Sum, Window
 from django.db.models.functions import (
     Cast,
@@ -397,4 +403,33 @@ def test_aware_values_that_cannot_be_stored(settings):
     assert str(error.value) == (
         "SingleStore has no time zone on TIME columns, and datetime.time(1, 0, "
         "tzinfo=datetime.timezone.utc) is aware. Pass a naive time."
+    )
+
+
+def test_logged_sql_binds_parameters_also_when_the_statement_fails():
+    with CaptureQueriesContext(connection) as captured:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s, %s, '100%%'", ["it's", 3])
+            with pytest.raises(ProgrammingError) as failure:
+                cursor.execute("SELECT name FROM no_such_table WHERE id = %s", [5])
+    assert failure.value.args[0] == 1146
+    assert sqls(captured) == [
+        "SELECT 'it\\'s', 3, '100%'",
+        "SELECT name FROM no_such_table WHERE id = 5",
+    ]
+
+
+def test_logged_sql_with_unbindable_parameters_shows_them_apart():
+    with CaptureQueriesContext(connection) as captured:
+        with connection.cursor() as cursor:
+            with pytest.raises(TypeError):
+                cursor.execute("SELECT %s, %s", [1])
+    assert sqls(captured) == ["QUERY = 'SELECT %s, %s' - PARAMS = (1,)"]
+
+
+def test_logged_sql_of_a_closed_cursor_shows_the_parameters_apart():
+    cursor = connection.cursor()
+    cursor.close()
+    assert connection.ops.last_executed_query(cursor, "SELECT %s", [2]) == (
+        "QUERY = 'SELECT %s' - PARAMS = (2,)"
     )
