@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from tests.double_tests.util import error_of, rows
+from tests.double_tests.util import error_of, rows, run
 
 
 def names(conn, sql):
@@ -295,3 +295,136 @@ def test_vector_length_is_checked_on_write(s2):
         1706,
         "Invalid VECTOR value: not a JSON array of the declared length",
     )
+
+
+# -- regular expressions (D/cloud/reference/sql-reference/
+#    regular-expression-functions/) ---------------------------------------------
+
+
+def test_regexp_instr_six_argument_form(s2):
+    assert rows(
+        s2,
+        "SELECT REGEXP_INSTR('Bowl bowl', '^b', 1, 1, 0, 'c'),"
+        " REGEXP_INSTR('Bowl bowl', '^b', 1, 1, 0, 'i'),"
+        " REGEXP_INSTR('Bowl bowl', 'b', 1, 1, 0, 'c'),"
+        " REGEXP_INSTR('Bowl bowl', 'b', 1, 1, 0, 'ci'),"
+        " REGEXP_INSTR('Bowl bowl', 'b', 1, 1, 0, 'ic')",
+    ) == [(0, 1, 6, 1, 6)]
+
+
+def test_regexp_instr_position_occurrence_and_option(s2):
+    assert rows(
+        s2,
+        "SELECT REGEXP_INSTR('cat cat cat', 'cat', 2),"
+        " REGEXP_INSTR('cat cat cat', 'cat', 1, 3),"
+        " REGEXP_INSTR('cat cat cat', 'cat', 1, 4),"
+        " REGEXP_INSTR('cat cat cat', 'c.t', 1, 2, 1),"
+        " REGEXP_INSTR('cat', 'cat', 0),"
+        " REGEXP_INSTR('cat', 'cat', 4),"
+        " REGEXP_INSTR('cat', 'cat', 1, 0),"
+        " REGEXP_INSTR('añb ñb', 'ñb', 1, 2),"
+        " REGEXP_INSTR('abc', '^b', 2)",
+    ) == [(5, 9, 0, 8, 1, 0, 0, 5, 0)]
+
+
+def test_regexp_functions_are_case_sensitive_by_default(s2):
+    assert rows(
+        s2,
+        "SELECT REGEXP_INSTR('ABC', 'b'), REGEXP_SUBSTR('ABC', 'b'),"
+        " REGEXP_REPLACE('ABC', 'b', 'x')",
+    ) == [(0, None, "ABC")]
+
+
+def test_regexp_substr(s2):
+    assert rows(
+        s2,
+        "SELECT REGEXP_SUBSTR('ab12cd345', '[0-9]+'),"
+        " REGEXP_SUBSTR('ab12cd345', '[0-9]+', 1, 2),"
+        " REGEXP_SUBSTR('ab12cd345', '[0-9]+', 5),"
+        " REGEXP_SUBSTR('ab12cd345', '[0-9]+', 1, 3),"
+        " REGEXP_SUBSTR('ABbab', 'b+', 1, 1, 'i'),"
+        " REGEXP_SUBSTR('ab', 'x', 10)",
+    ) == [("12", "345", "345", None, "Bb", None)]
+
+
+def test_regexp_replace_first_match_unless_g(s2):
+    assert rows(
+        s2,
+        "SELECT REGEXP_REPLACE('a.b.c', '[.]', '-'),"
+        " REGEXP_REPLACE('a.b.c', '[.]', '-', 'g'),"
+        " REGEXP_REPLACE('aAa', 'a', 'x', 'i'),"
+        " REGEXP_REPLACE('aAa', 'a', 'x', 'ig'),"
+        " REGEXP_REPLACE('abab', '(a)(b)', '\\\\2\\\\1')",
+    ) == [("a-b.c", "a-b-c", "xAa", "xxx", "baab")]
+
+
+def test_regexp_null_arguments_give_null(s2):
+    assert rows(
+        s2,
+        "SELECT REGEXP_INSTR(NULL, 'a', 1, 1, 0, 'c'), REGEXP_INSTR('a', NULL),"
+        " REGEXP_SUBSTR('a', 'a', NULL), REGEXP_REPLACE('a', 'a', NULL)",
+    ) == [(None, None, None, None)]
+
+
+def test_regexp_on_a_column_in_where(s2):
+    run(
+        s2,
+        "CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(20))",
+        "INSERT INTO items VALUES (1, 'Bowl'), (2, 'bowl large'), (3, 'Cup')",
+    )
+    assert rows(
+        s2,
+        "SELECT id FROM items WHERE REGEXP_INSTR(name, '^b', 1, 1, 0, 'c') > 0",
+    ) == [(2,)]
+    assert rows(
+        s2,
+        "SELECT id FROM items WHERE REGEXP_INSTR(name, '^b', 1, 1, 0, 'i') > 0"
+        " ORDER BY id",
+    ) == [(1,), (2,)]
+
+
+@pytest.mark.parametrize(
+    "sql, name",
+    [
+        ("SELECT REGEXP_INSTR('a')", "REGEXP_INSTR"),
+        ("SELECT REGEXP_INSTR('a', 'a', 1, 1, 0, 'c', 1)", "REGEXP_INSTR"),
+        ("SELECT REGEXP_SUBSTR('a', 'a', 1, 1, 'c', 1)", "REGEXP_SUBSTR"),
+        ("SELECT REGEXP_REPLACE('a', 'a')", "REGEXP_REPLACE"),
+    ],
+)
+def test_regexp_wrong_argument_count(s2, sql, name):
+    assert error_of(s2, sql) == (
+        1582,
+        f"Incorrect parameter count in the call to native function '{name}'",
+    )
+
+
+def test_regexp_unknown_parameters_and_option(s2):
+    assert error_of(s2, "SELECT REGEXP_INSTR('a', 'a', 1, 1, 0, 'x')") == (
+        1210,
+        "Incorrect arguments to REGEXP_INSTR: parameters may only contain the "
+        "letters ci, got 'x'",
+    )
+    assert error_of(s2, "SELECT REGEXP_REPLACE('a', 'a', 'b', 'gm')") == (
+        1210,
+        "Incorrect arguments to REGEXP_REPLACE: parameters may only contain the "
+        "letters cig, got 'gm'",
+    )
+    assert error_of(s2, "SELECT REGEXP_INSTR('a', 'a', 1, 1, 2, 'c')") == (
+        1210,
+        "Incorrect arguments to REGEXP_INSTR: option must be 0 or 1",
+    )
+
+
+def test_regexp_operator_follows_the_column_collation(s2):
+    run(
+        s2,
+        "CREATE TABLE words (id BIGINT PRIMARY KEY, ci VARCHAR(10),"
+        " cs VARCHAR(10) COLLATE utf8mb4_bin)",
+        "INSERT INTO words VALUES (1, 'Bowl', 'Bowl'), (2, 'bowl', 'bowl')",
+    )
+    assert rows(s2, "SELECT id FROM words WHERE ci REGEXP '^b' ORDER BY id") == [
+        (1,),
+        (2,),
+    ]
+    assert rows(s2, "SELECT id FROM words WHERE cs RLIKE '^b' ORDER BY id") == [(2,)]

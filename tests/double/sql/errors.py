@@ -55,6 +55,15 @@ ERRORS = {
         "D/cloud/reference/sql-reference/json-functions/",
         True,
     ),
+    "param_count": Spec(
+        1582,
+        "42000",
+        "Incorrect parameter count in the call to native function '{name}'",
+        "MySQL errno and message for a wrong argument count (SingleStore's not "
+        "found); the signatures are D/cloud/reference/sql-reference/"
+        "regular-expression-functions/",
+        True,
+    ),
     "unique_shard": _other(
         "The unique key named: '{name}' cannot be created because unique keys must "
         "contain all columns of the shard key",

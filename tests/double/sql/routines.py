@@ -126,6 +126,112 @@ BEGIN
   END IF;
   RETURN JSON_COMPACT(v);
 END""",
+    # SingleStore's regex functions take a `parameters` string: 'c' (the
+    # default) matches case-sensitively, 'i' case-insensitively, the last one
+    # wins; REGEXP_REPLACE also takes 'g' (D/cloud/reference/sql-reference/
+    # regular-expression-functions/). Returns the PCRE flag for MariaDB.
+    "regexp_flag": r"""
+CREATE FUNCTION {s}.regexp_flag(params VARCHAR(64) CHARSET utf8mb4,
+  allowed VARCHAR(8), fname VARCHAR(32))
+RETURNS VARCHAR(8) DETERMINISTIC
+BEGIN
+  DECLARE i INT DEFAULT 1;
+  DECLARE flag VARCHAR(8) DEFAULT '(?-i)';
+  DECLARE ch CHAR(1) CHARSET utf8mb4;
+  DECLARE msg VARCHAR(255) CHARSET utf8mb4;
+  IF params IS NULL THEN RETURN NULL; END IF;
+  WHILE i <= CHAR_LENGTH(params) DO
+    SET ch = SUBSTRING(params, i, 1);
+    IF LOCATE(ch, allowed) = 0 THEN
+      SET msg = CONCAT('Incorrect arguments to ', fname,
+        ': parameters may only contain the letters ', allowed, ', got ''',
+        LEFT(params, 64), '''');
+      SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1210, MESSAGE_TEXT = msg;
+    END IF;
+    IF ch = 'i' THEN SET flag = '(?i)';
+    ELSEIF ch = 'c' THEN SET flag = '(?-i)';
+    END IF;
+    SET i = i + 1;
+  END WHILE;
+  RETURN flag;
+END""",
+    # The start (opt 0) or the end + 1 (opt 1) of the occ-th match at or
+    # after character pos, 0 if none. Each search skips the first k
+    # characters inside the pattern (`^.{k}.*?\K`), so `^` keeps meaning
+    # the start of src.
+    "regexp_find": r"""
+CREATE FUNCTION {s}.regexp_find(src LONGTEXT CHARSET utf8mb4,
+  pat LONGTEXT CHARSET utf8mb4, pos BIGINT, occ BIGINT, opt BIGINT,
+  flag VARCHAR(8))
+RETURNS BIGINT DETERMINISTIC
+BEGIN
+  DECLARE k BIGINT;
+  DECLARE n BIGINT DEFAULT 0;
+  DECLARE at BIGINT;
+  DECLARE len BIGINT;
+  DECLARE p LONGTEXT CHARSET utf8mb4;
+  IF src IS NULL OR pat IS NULL OR pos IS NULL OR occ IS NULL OR opt IS NULL
+     OR flag IS NULL THEN RETURN NULL; END IF;
+  SET k = GREATEST(pos, 1) - 1;
+  IF k >= CHAR_LENGTH(src) OR occ < 1 OR occ > CHAR_LENGTH(src) THEN
+    RETURN 0;
+  END IF;
+  LOOP
+    SET p = CONCAT(flag, '^[\\s\\S]{{', k, '}}[\\s\\S]*?\\K(?:', pat, ')');
+    SET at = REGEXP_INSTR(src, p);
+    IF at = 0 THEN RETURN 0; END IF;
+    SET len = CHAR_LENGTH(REGEXP_SUBSTR(src, p));
+    SET n = n + 1;
+    IF n = occ THEN RETURN at + IF(opt = 1, len, 0); END IF;
+    SET k = at - 1 + GREATEST(len, 1);
+    IF k >= CHAR_LENGTH(src) THEN RETURN 0; END IF;
+  END LOOP;
+END""",
+    "regexp_instr": r"""
+CREATE FUNCTION {s}.regexp_instr(src LONGTEXT CHARSET utf8mb4,
+  pat LONGTEXT CHARSET utf8mb4, pos BIGINT, occ BIGINT, opt BIGINT,
+  params VARCHAR(64) CHARSET utf8mb4)
+RETURNS BIGINT DETERMINISTIC
+BEGIN
+  IF opt NOT IN (0, 1) THEN
+    SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1210,
+      MESSAGE_TEXT = 'Incorrect arguments to REGEXP_INSTR: option must be 0 or 1';
+  END IF;
+  RETURN {s}.regexp_find(src, pat, pos, occ, opt,
+    {s}.regexp_flag(params, 'ci', 'REGEXP_INSTR'));
+END""",
+    # REGEXP_SUBSTR: NULL when there is no such occurrence.
+    "regexp_substr": r"""
+CREATE FUNCTION {s}.regexp_substr(src LONGTEXT CHARSET utf8mb4,
+  pat LONGTEXT CHARSET utf8mb4, pos BIGINT, occ BIGINT,
+  params VARCHAR(64) CHARSET utf8mb4)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+BEGIN
+  DECLARE flag VARCHAR(8) DEFAULT {s}.regexp_flag(params, 'ci', 'REGEXP_SUBSTR');
+  DECLARE a BIGINT DEFAULT {s}.regexp_find(src, pat, pos, occ, 0, flag);
+  IF a IS NULL OR a = 0 THEN RETURN NULL; END IF;
+  RETURN SUBSTRING(src, a, {s}.regexp_find(src, pat, pos, occ, 1, flag) - a);
+END""",
+    # REGEXP_REPLACE: the first match only unless parameters contain 'g'.
+    "regexp_replace": r"""
+CREATE FUNCTION {s}.regexp_replace(src LONGTEXT CHARSET utf8mb4,
+  pat LONGTEXT CHARSET utf8mb4, rep LONGTEXT CHARSET utf8mb4,
+  params VARCHAR(64) CHARSET utf8mb4)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+BEGIN
+  DECLARE flag VARCHAR(8) DEFAULT {s}.regexp_flag(params, 'cig', 'REGEXP_REPLACE');
+  DECLARE a BIGINT;
+  IF src IS NULL OR pat IS NULL OR rep IS NULL OR flag IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF LOCATE('g', params) > 0 THEN
+    RETURN REGEXP_REPLACE(src, CONCAT(flag, pat), rep);
+  END IF;
+  SET a = {s}.regexp_find(src, pat, 1, 1, 0, flag);
+  IF a = 0 THEN RETURN src; END IF;
+  RETURN REGEXP_REPLACE(src,
+    CONCAT(flag, '^[\\s\\S]{{', a - 1, '}}\\K(?:', pat, ')'), rep);
+END""",
     "date_trunc": """
 CREATE FUNCTION {s}.date_trunc(unit VARCHAR(16), x DATETIME(6))
 RETURNS DATETIME(6) DETERMINISTIC

@@ -311,6 +311,29 @@ def _vector_function(op):
     return handler
 
 
+# SingleStore's signatures (D/cloud/reference/sql-reference/
+# regular-expression-functions/): name -> (fewest, most arguments, defaults of
+# the optional ones). MariaDB's own functions take two or three arguments and
+# follow the collation, so every call goes to the routines.
+_REGEXP = {
+    "REGEXP_INSTR": (2, 6, ("1", "1", "0", "'c'")),
+    "REGEXP_SUBSTR": (2, 5, ("1", "1", "'c'")),
+    "REGEXP_REPLACE": (3, 4, ("'c'",)),
+}
+
+
+def _regexp(name):
+    fewest, most, defaults = _REGEXP[name]
+
+    def handler(args, ctx):
+        if not fewest <= len(args) <= most:
+            raise Refuse(errors.fail("param_count", name=name))
+        texts = [_arg(a) for a in args] + list(defaults[len(args) - fewest :])
+        return f"{S}.{name.lower()}({', '.join(texts)})"
+
+    return handler
+
+
 def _version(args, ctx):
     if args:
         return None
@@ -335,6 +358,7 @@ _FUNCTIONS = {
     "DOT_PRODUCT": _vector_function("D"),
     "EUCLIDEAN_DISTANCE": _vector_function("E"),
     "VERSION": _version,
+    **{name: _regexp(name) for name in _REGEXP},
 }
 
 
