@@ -54,6 +54,13 @@ def widen(field, db_type):
     return db_type
 
 
+def declaring_model(field, model):
+    """The model whose plan holds ``field``'s unique key: the one it was added
+    to, or ``model`` for a field never attached to one (Django's own schema
+    tests alter fields built on the fly)."""
+    return getattr(field, "model", None) or model
+
+
 class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
     sql_rename_table = "ALTER TABLE %(old_table)s RENAME TO %(new_table)s"
     sql_rename_column = "ALTER TABLE %(table)s CHANGE %(old_column)s %(new_column)s"
@@ -228,7 +235,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         if statement is None or not fields:
             return statement
         key = self._planned_unique(
-            fields[0].model or model, [field.column for field in fields]
+            declaring_model(fields[0], model), [field.column for field in fields]
         )
         if key is not None and key.enforcement == tables.UNENFORCED:
             statement.template += " UNENFORCED RELY"
@@ -236,8 +243,8 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
 
     def add_field(self, model, field):
         key = None
-        if field.unique and not field.primary_key and field.model is not None:
-            key = self._planned_unique(field.model, [field.column])
+        if field.unique and not field.primary_key:
+            key = self._planned_unique(declaring_model(field, model), [field.column])
         if key is None or key.enforcement != tables.UNENFORCED:
             return super().add_field(model, field)
         # An inline UNIQUE would be enforced: add the column without it, then
@@ -247,7 +254,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             super().add_field(model, field)
         finally:
             self._plan_columns = False
-        self.execute(self._create_unique_sql(field.model, [field]))
+        self.execute(self._create_unique_sql(declaring_model(field, model), [field]))
 
     def _delete_composed_index(self, model, fields, constraint_kwargs, sql):
         # A unique set on the primary key's columns was never created (the

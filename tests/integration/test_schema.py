@@ -498,3 +498,35 @@ def test_unenforced_unique_field_added_later(editor_models):
         "ALTER TABLE `t_backend_seat` ADD UNIQUE KEY "
         "`t_backend_seat_tag_34327cd8_uniq` (`tag`) UNENFORCED RELY",
     ]
+
+
+@isolate_apps("tests.integration")
+@override_settings(SINGLESTORE={"STORAGE": {"integration.Shelf": "ROWSTORE REFERENCE"}})
+def test_unique_from_a_field_attached_to_no_model(editor_models):
+    class Shelf(models.Model):
+        slug = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_shelf"
+
+    editor_models(Shelf)
+    old = Shelf._meta.get_field("slug")
+    new = models.SlugField(max_length=20, unique=True)
+    new.set_attributes_from_name("slug")
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Shelf, old, new, strict=True)
+    assert sqls(captured)[-1] == (
+        "ALTER TABLE `t_backend_shelf` ADD UNIQUE KEY "
+        "`t_backend_shelf_slug_205e2fdd_uniq` (`slug`)"
+    )
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "t_backend_shelf"
+        )
+    assert [
+        (info["columns"], info["unique"], info["enforced"])
+        for name, info in constraints.items()
+        if name != "PRIMARY"
+    ] == [(["slug"], True, True)]
