@@ -428,3 +428,74 @@ def test_regexp_operator_follows_the_column_collation(s2):
         (2,),
     ]
     assert rows(s2, "SELECT id FROM words WHERE cs RLIKE '^b' ORDER BY id") == [(2,)]
+
+
+# -- JSON keys with escapes: SingleStore stores JSON normalised, so a key sent
+#    as \uXXXX escapes (Python's json.dumps) matches the plain-text key path.
+
+# A SQL string literal holding the JSON text
+# {"emo\ud83e\udd21'ji": 1, "\uffff": 2, "a\"q": 3, "b\\s": 4, "\u00e9": "x\\u00e9"}
+ESCAPED_DOC = (
+    r"""{"emo\\ud83e\\udd21\'ji": 1, "\\uffff": 2, "a\\"q": 3, "b\\\\s": 4,"""
+    r""" "\\u00e9": "x\\\\u00e9"}"""
+)
+
+
+@pytest.fixture
+def escaped(s2):
+    run(
+        s2,
+        "CREATE TABLE esc (id BIGINT PRIMARY KEY, doc JSON)",
+        f"INSERT INTO esc VALUES (1, '{ESCAPED_DOC}')",
+    )
+    return s2
+
+
+def test_json_is_stored_without_unicode_escapes(escaped):
+    assert rows(escaped, "SELECT doc FROM esc") == [
+        ('{"emo🤡\'ji":1,"\uffff":2,"a\\"q":3,"b\\\\s":4,"é":"x\\\\u00e9"}',)
+    ]
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("emo🤡\\'ji", 1),
+        ("\uffff", 2),
+        ('a"q', 3),
+        ("b\\\\s", 4),
+    ],
+)
+def test_json_keys_with_escapes_match(escaped, key, value):
+    assert rows(
+        escaped,
+        f"SELECT JSON_MATCH_ANY_EXISTS(doc, '{key}') e,"
+        f" JSON_EXTRACT_BIGINT(doc, '{key}') b, JSON_EXTRACT_JSON(doc, '{key}') j"
+        " FROM esc",
+    ) == [(1, value, str(value))]
+
+
+def test_json_key_escape_in_values_is_kept(escaped):
+    assert rows(escaped, "SELECT JSON_EXTRACT_STRING(doc, 'é') FROM esc") == [
+        ("x\\u00e9",)
+    ]
+
+
+def test_json_cast_unescapes_like_storage(escaped):
+    assert rows(
+        escaped,
+        f"SELECT id FROM esc WHERE doc = '{ESCAPED_DOC}' :> JSON",
+    ) == [(1,)]
+
+
+def test_unaliased_column_with_an_emoji_is_named_with_a_question_mark(escaped):
+    assert names(escaped, "SELECT JSON_EXTRACT_BIGINT(doc, 'emo🤡\\'ji') FROM esc") == [
+        "JSON_EXTRACT_BIGINT(doc, 'emo?\\'ji')"
+    ]
+
+
+def test_json_build_array(s2):
+    assert rows(
+        s2,
+        "SELECT JSON_BUILD_ARRAY(1, 'a', NULL, JSON_BUILD_OBJECT('k', 2.5)) v",
+    ) == [('[1,"a",null,{"k":2.5}]',)]

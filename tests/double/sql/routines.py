@@ -7,6 +7,52 @@ rewritten SQL short and evaluate each argument once.
 from .catalog import SCHEMA
 
 _ROUTINES = {
+    # SingleStore stores JSON normalised; for strings that means characters,
+    # not \uXXXX escapes (JSON clients such as Python's json.dumps escape
+    # every non-ASCII character). Escapes of control characters, quotes,
+    # backslashes and lone surrogates stay, so the text remains valid JSON.
+    # Keys then match the plain-text key paths the lookups build.
+    "json_unescape": r"""
+CREATE FUNCTION {s}.json_unescape(v LONGTEXT CHARSET utf8mb4)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+BEGIN
+  DECLARE result LONGTEXT CHARSET utf8mb4 DEFAULT '';
+  DECLARE i BIGINT DEFAULT 1;
+  DECLARE j BIGINT;
+  DECLARE cp INT;
+  DECLARE lo INT;
+  IF v IS NULL OR LOCATE('\\u', v) = 0 THEN RETURN v; END IF;
+  scan: LOOP
+    SET j = LOCATE('\\', v, i);
+    IF j = 0 THEN RETURN CONCAT(result, SUBSTRING(v, i)); END IF;
+    SET result = CONCAT(result, SUBSTRING(v, i, j - i));
+    IF SUBSTRING(v, j + 1, 1) <> 'u' THEN
+      SET result = CONCAT(result, SUBSTRING(v, j, 2));
+      SET i = j + 2;
+      ITERATE scan;
+    END IF;
+    SET cp = CONV(SUBSTRING(v, j + 2, 4), 16, 10);
+    SET i = j + 6;
+    IF cp BETWEEN 55296 AND 56319 AND SUBSTRING(v, i, 2) = '\\u' THEN
+      SET lo = CONV(SUBSTRING(v, i + 2, 4), 16, 10);
+      IF lo BETWEEN 56320 AND 57343 THEN
+        SET cp = 65536 + (cp - 55296) * 1024 + (lo - 56320);
+        SET i = i + 6;
+      END IF;
+    END IF;
+    IF cp < 32 OR cp IN (34, 92) OR cp BETWEEN 55296 AND 57343 THEN
+      SET result = CONCAT(result, SUBSTRING(v, j, i - j));
+    ELSE
+      SET result = CONCAT(result, CONVERT(CHAR(cp USING utf32) USING utf8mb4));
+    END IF;
+  END LOOP scan;
+END""",
+    # What a JSON column stores: valid JSON compacted and unescaped; invalid
+    # text is left for the column's json_valid CHECK to refuse.
+    "json_store": """
+CREATE FUNCTION {s}.json_store(v LONGTEXT CHARSET utf8mb4)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+RETURN IF(JSON_VALID(v), {s}.json_unescape(JSON_COMPACT(v)), v)""",
     # JSON_EXTRACT_STRING: strings unquoted, JSON null and missing paths NULL,
     # other values as their compact JSON text.
     "json_string": """

@@ -50,6 +50,8 @@ TRANSLATE = _wants_pattern(
     r" SHA2 REGEXP_\w+ VERSION\s*\( @@(?:GLOBAL\.|SESSION\.)?VERSION".split()
 )
 
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+
 _DRIVER_VARIABLES = ("ENABLE_EXTENDED_TYPES_METADATA", "VECTOR_TYPE_PROJECT_FORMAT")
 
 _SELECT_LIST_END = {
@@ -260,7 +262,9 @@ def _translate_select_lists(items, ctx):
 def _select_item(part, ctx):
     original = render(part)
     # MySQL names an unaliased column after its text, cut at 256 characters.
-    label = original.strip()[:256]
+    # MariaDB identifiers hold no characters beyond the BMP (an emoji in a
+    # JSON key); those become '?' in the name.
+    label = _BEYOND_BMP.sub("?", original.strip()[:256])
     before = ctx.changed
     ctx.changed = False
     _translate_all(part, ctx)

@@ -555,7 +555,7 @@ def _cast(operand, target):
     if word in _BINARY_WORDS:
         return f"CAST({operand} AS BINARY{size if word == 'BINARY' else ''})"
     if word == "JSON":
-        return f"JSON_COMPACT({operand})"
+        return f"{S}.json_unescape(JSON_COMPACT({operand}))"
     if word == "VECTOR" and args:
         return f"{S}.to_vector({operand}, {args[0]})"
     return f"CAST({operand} AS {word}{size})"

@@ -2,8 +2,9 @@
 
 SingleStore keeps JSON normalised (no insignificant whitespace) and checks
 that a VECTOR(n) value has n elements. A BEFORE INSERT and a BEFORE UPDATE
-trigger per table compact valid JSON (invalid text is left for MariaDB's
-json_valid CHECK to refuse) and pass vectors through the to_vector routine.
+trigger per table compact and unescape valid JSON (the json_store routine;
+invalid text is left for MariaDB's json_valid CHECK to refuse) and pass
+vectors through the to_vector routine.
 """
 
 import hashlib
@@ -32,7 +33,7 @@ def sync(query, db, table, meta, schema):
     sets = []
     for column in meta.json_columns:
         col = "NEW." + quote_ident(column)
-        sets.append(f"SET {col} = IF(JSON_VALID({col}), JSON_COMPACT({col}), {col});")
+        sets.append(f"SET {col} = {schema}.json_store({col});")
     for column, (dims, _elem) in sorted(meta.vectors.items()):
         col = "NEW." + quote_ident(column)
         sets.append(f"SET {col} = {schema}.to_vector({col}, {int(dims)});")
