@@ -12,10 +12,11 @@ JSON: SingleStore addresses keys with extra arguments
 import json as jsonlib
 
 from django.db import NotSupportedError
-from django.db.models import functions
+from django.db.models import expressions, functions
 from django.db.models.fields import json
 from django.db.models.functions import comparison, mixins, text
 
+TEMPORAL_TYPES = {"DateField", "DateTimeField", "TimeField"}
 CAST_TEMPLATE = "(%(expressions)s) :> %(db_type)s"
 
 
@@ -181,6 +182,16 @@ def chr_(self, compiler, connection, **extra_context):
     )
 
 
+def duration_expression(self, compiler, connection):
+    """A duration times or over a number is arithmetic on the BIGINT count of
+    microseconds (MySQL's INTERVAL form only allows + and -)."""
+    sides = (self.lhs, self.rhs)
+    kinds = {side.output_field.get_internal_type() for side in sides}
+    if self.connector in (self.MUL, self.DIV) and not kinds & TEMPORAL_TYPES:
+        return expressions.CombinedExpression.as_sql(self, compiler, connection)
+    return self.as_sql(compiler, connection)
+
+
 def json_object(self, compiler, connection, **extra_context):
     return self.as_sql(
         compiler, connection, function="JSON_BUILD_OBJECT", **extra_context
@@ -206,6 +217,7 @@ SAME_AS_MYSQL = (
 OWN_SQL = {
     comparison.Cast: cast,
     comparison.Collate: collate,
+    expressions.DurationExpression: duration_expression,
     functions.Chr: chr_,
     functions.JSONObject: json_object,
     functions.JSONArray: json_array,

@@ -11,6 +11,7 @@ instead of returning NULLs; UTC and fixed offsets (a zone such as
 ``datetime.timezone(timedelta(hours=5, minutes=30))``) always work.
 """
 
+import datetime
 import re
 
 import singlestoredb as Database
@@ -20,7 +21,7 @@ from django.db.backends.mysql.operations import (
     DatabaseOperations as MySQLDatabaseOperations,
 )
 from django.db.models.constants import OnConflict
-from django.utils import timezone
+from django.utils import dateparse, timezone
 
 BIGINT_RANGE = MySQLDatabaseOperations.integer_field_ranges["BigAutoField"]
 CASE_INSENSITIVE = ("iexact", "icontains", "istartswith", "iendswith")
@@ -36,6 +37,15 @@ JSON_TEXT_LOOKUPS = (
     "regex",
     "iregex",
 )
+
+
+# Parsers for temporal values that arrive as text: COALESCE or GREATEST of a
+# column and a parameter is a string on the MySQL family.
+TEXT_PARSERS = {
+    "DateField": dateparse.parse_date,
+    "DateTimeField": dateparse.parse_datetime,
+    "TimeField": dateparse.parse_time,
+}
 
 
 class DatabaseOperations(MySQLDatabaseOperations):
@@ -78,6 +88,39 @@ class DatabaseOperations(MySQLDatabaseOperations):
             return super(MySQLDatabaseOperations, self).last_executed_query(
                 cursor, sql, params
             )
+
+    def get_db_converters(self, expression):
+        converters = super().get_db_converters(expression)
+        parse = TEXT_PARSERS.get(expression.output_field.get_internal_type())
+        if parse is not None:
+
+            def convert_text(value, expression, connection):
+                return parse(value) if isinstance(value, str) else value
+
+            converters.insert(0, convert_text)
+        return converters
+
+    def convert_durationfield_value(self, value, expression, connection):
+        # A duration times or over a number is a DECIMAL or DOUBLE count of
+        # microseconds; round it half to even, as timedelta arithmetic does.
+        if value is not None:
+            return datetime.timedelta(microseconds=round(value))
+        return value
+
+    def subtract_temporals(self, internal_type, lhs, rhs):
+        if internal_type != "TimeField":
+            return super().subtract_temporals(internal_type, lhs, rhs)
+        # Microseconds since midnight from integer parts only (TIME_TO_SEC
+        # keeps the fraction on some servers and drops it on others).
+        micros = (
+            "((HOUR({0}) * 3600 + MINUTE({0}) * 60 + SECOND({0})) * 1000000 "
+            "+ MICROSECOND({0}))"
+        )
+        (lhs_sql, lhs_params), (rhs_sql, rhs_params) = lhs, rhs
+        return (
+            f"({micros.format(lhs_sql)} - {micros.format(rhs_sql)})",
+            (*lhs_params * 4, *rhs_params * 4),
+        )
 
     def adapt_datetimefield_value(self, value):
         if getattr(value, "tzinfo", None) and timezone.is_aware(value):

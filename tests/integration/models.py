@@ -32,3 +32,12 @@ class Counter(models.Model):
     code = models.CharField(max_length=10, primary_key=True)
     hits = models.IntegerField(default=0)
     label = models.CharField(max_length=20, default="")
+
+
+class Shift(models.Model):
+    """Temporal arithmetic: TIME columns and a DurationField (BIGINT µs)."""
+
+    starts = models.TimeField()
+    ends = models.TimeField(null=True)
+    length = models.DurationField()
+    day = models.DateField(null=True)

@@ -11,11 +11,22 @@ from django.db import (
     connection,
     transaction,
 )
-from django.db.models import F, Sum, Window
+from django.db.models import (
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import (
     Cast,
+    Coalesce,
     ExtractIsoYear,
     ExtractWeekDay,
+    Greatest,
     RowNumber,
     TruncDay,
     TruncMonth,
@@ -23,7 +34,7 @@ from django.db.models.functions import (
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from .models import Category, Counter, Item, Tag
+from .models import Category, Counter, Item, Shift, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -433,3 +444,112 @@ def test_logged_sql_of_a_closed_cursor_shows_the_parameters_apart():
     assert connection.ops.last_executed_query(cursor, "SELECT %s", [2]) == (
         "QUERY = 'SELECT %s' - PARAMS = (2,)"
     )
+
+
+@pytest.fixture
+def shifts():
+    return [
+        Shift.objects.create(
+            id=1,
+            starts=datetime.time(8),
+            ends=datetime.time(16, 30, 0, 500),
+            length=datetime.timedelta(hours=1, microseconds=3),
+            day=datetime.date(2024, 3, 1),
+        ),
+        Shift.objects.create(
+            id=2,
+            starts=datetime.time(22, 15),
+            length=datetime.timedelta(microseconds=5),
+        ),
+    ]
+
+
+def test_duration_times_and_over_a_number(shifts):
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(
+            Shift.objects.annotate(
+                double=ExpressionWrapper(F("length") * 2, DurationField()),
+                third=ExpressionWrapper(F("length") / 3, DurationField()),
+                scaled=ExpressionWrapper(Value(0.5) * F("length"), DurationField()),
+            )
+            .order_by("id")
+            .values_list("double", "third", "scaled")
+        )
+    assert sqls(captured) == [
+        "SELECT (`integration_shift`.`length` * 2) AS `double`, "
+        "(`integration_shift`.`length` / 3) AS `third`, "
+        "(0.5e0 * `integration_shift`.`length`) AS `scaled` "
+        "FROM `integration_shift` ORDER BY `integration_shift`.`id` ASC"
+    ]
+    hour = datetime.timedelta(hours=1)
+    micro = datetime.timedelta(microseconds=1)
+    # 5 µs / 3 and 5 µs * 0.5 round half to even, as timedelta does.
+    assert rows == [
+        (2 * hour + 6 * micro, hour / 3 + micro, hour / 2 + 2 * micro),
+        (10 * micro, 2 * micro, 2 * micro),
+    ]
+    assert rows[1] == (
+        shifts[1].length * 2,
+        shifts[1].length / 3,
+        shifts[1].length * 0.5,
+    )
+
+
+def test_datetime_times_a_duration_is_refused_by_the_server(shifts):
+    with pytest.raises(ProgrammingError):
+        list(Item.objects.filter(created=F("created") * datetime.timedelta(0)))
+
+
+def test_time_subtraction_in_microseconds(shifts):
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(
+            Shift.objects.annotate(span=F("ends") - F("starts"))
+            .order_by("id")
+            .values_list("span", flat=True)
+        )
+    micros = (
+        "((HOUR(`integration_shift`.`{0}`) * 3600 + "
+        "MINUTE(`integration_shift`.`{0}`) * 60 + "
+        "SECOND(`integration_shift`.`{0}`)) * 1000000 + "
+        "MICROSECOND(`integration_shift`.`{0}`))"
+    )
+    assert sqls(captured) == [
+        f"SELECT ({micros.format('ends')} - {micros.format('starts')}) AS `span` "
+        "FROM `integration_shift` ORDER BY `integration_shift`.`id` ASC"
+    ]
+    assert rows == [datetime.timedelta(hours=8, minutes=30, microseconds=500), None]
+
+
+def test_temporal_defaults_from_python_come_back_typed(shifts):
+    missing = Shift.objects.filter(id=99)
+    assert missing.aggregate(
+        ends=Min("ends", default=datetime.time(17)),
+        day=Max("day", default=datetime.date(2000, 1, 2)),
+    ) == {"ends": datetime.time(17), "day": datetime.date(2000, 1, 2)}
+    assert Shift.objects.aggregate(
+        ends=Min("ends", default=datetime.time(17)),
+        day=Max("day", default=datetime.date(2000, 1, 2)),
+    ) == {"ends": datetime.time(16, 30, 0, 500), "day": datetime.date(2024, 3, 1)}
+
+
+def test_greatest_of_coalesced_datetimes(items):
+    past = datetime.datetime(1900, 1, 1, tzinfo=UTC)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(
+            Item.objects.annotate(
+                latest=Greatest(Coalesce("created", past), Coalesce("created", past))
+            )
+            .order_by("id")
+            .values_list("latest", flat=True)
+        )
+    assert sqls(captured) == [
+        "SELECT GREATEST(COALESCE(`integration_item`.`created`, "
+        "'1900-01-01 00:00:00'), COALESCE(`integration_item`.`created`, "
+        "'1900-01-01 00:00:00')) AS `latest` FROM `integration_item` "
+        "ORDER BY `integration_item`.`id` ASC"
+    ]
+    assert rows == [
+        datetime.datetime(2024, 1, 31, 23, 30, tzinfo=UTC),
+        datetime.datetime(2024, 2, 1, 8, 0, tzinfo=UTC),
+        datetime.datetime(1900, 1, 1, tzinfo=UTC),
+    ]
