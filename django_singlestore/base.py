@@ -59,6 +59,9 @@ class CursorWrapper:
 
     def __init__(self, cursor):
         self.cursor = cursor
+        # The statement and parameters of the last execute(), as sent (after
+        # Django's execute wrappers), for operations.last_executed_query.
+        self.statement = None
 
     def _run(self, method, *args):
         try:
@@ -69,6 +72,7 @@ class CursorWrapper:
             raise
 
     def execute(self, query, args=None):
+        self.statement = (query, args)
         return self._run(self.cursor.execute, query, args)
 
     def executemany(self, query, args):

@@ -80,8 +80,11 @@ class DatabaseOperations(MySQLDatabaseOperations):
 
     def last_executed_query(self, cursor, sql, params):
         # The driver records the statement only after it succeeds; bind the
-        # parameters here so failed statements are logged as sent too. When
-        # they cannot be bound (or the cursor is closed), show them apart.
+        # parameters of what the cursor was given (execute wrappers included)
+        # so failed statements are logged as sent too. When they cannot be
+        # bound (or the cursor is closed), show them apart.
+        if getattr(cursor, "statement", None) is not None:
+            sql, params = cursor.statement
         try:
             return cursor.mogrify(sql, params)
         except (TypeError, ValueError, KeyError, Database.Error):

@@ -553,3 +553,20 @@ def test_greatest_of_coalesced_datetimes(items):
         datetime.datetime(2024, 2, 1, 8, 0, tzinfo=UTC),
         datetime.datetime(1900, 1, 1, tzinfo=UTC),
     ]
+
+
+def test_logged_sql_is_what_execute_wrappers_sent():
+    def comment(execute, sql, params, many, context):
+        return execute(f"/* wrapped */ {sql}", params, many, context)
+
+    with CaptureQueriesContext(connection) as captured:
+        with connection.execute_wrapper(comment):
+            assert Counter.objects.filter(code="x'").count() == 0
+            with pytest.raises(ProgrammingError):
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT * FROM no_such_table WHERE id = %s", [1])
+    assert sqls(captured) == [
+        "/* wrapped */ SELECT COUNT(*) AS `__count` FROM `integration_counter` "
+        "WHERE `integration_counter`.`code` = 'x\\''",
+        "/* wrapped */ SELECT * FROM no_such_table WHERE id = 1",
+    ]
