@@ -64,6 +64,16 @@ ERRORS = {
         "regular-expression-functions/",
         True,
     ),
+    "procedure": Spec(
+        1706,
+        "HY000",
+        "The test double cannot run this SingleStore procedure: {reason}. It "
+        "translates parameters, DECLARE variables, assignments and plain SQL "
+        "statements only (tests/double/KNOWN_GAPS.md).",
+        "the double's own refusal; the grammar is D/db/v9.1/reference/"
+        "sql-reference/procedural-sql-reference/create-procedure",
+        True,
+    ),
     "unique_shard": _other(
         "The unique key named: '{name}' cannot be created because unique keys must "
         "contain all columns of the shard key",

@@ -2,7 +2,7 @@
 
 import re
 
-from . import alter, errors, introspect, rules, tables
+from . import alter, errors, introspect, procedures, rules, tables
 from .outcomes import Forward, Ok
 from .tokens import Group, Tok, parse, render, significant, split_commas
 from .translate import Context, Refuse, translate
@@ -148,6 +148,8 @@ class Session:
             return self._use(sql, sig[1].text.strip("`"))
         if verb == "SET":
             return self._set(sql, items, sig)
+        if verb == "CREATE" and "PROCEDURE" in words[1:4]:
+            return procedures.create_procedure(self, sql, items)
         if verb == "CREATE":
             kinds = [w for w in words[1:6] if w in ("TABLE", "INDEX", "VIEW")]
             if kinds and kinds[0] == "TABLE":

@@ -1,0 +1,127 @@
+"""SingleStore stored procedures: the simple shapes Django's backend tests
+create (django_singlestore/features.py create_test_procedure_*_sql), CALL and
+DROP PROCEDURE; other procedural SQL gets the double's refusal."""
+
+import pytest
+
+from tests.double_tests.util import error_of, rows, run
+
+WITHOUT_PARAMS = """
+    CREATE PROCEDURE test_procedure () AS
+    DECLARE
+        V_I INT = 1;
+    BEGIN
+        V_I = V_I + 1;
+    END
+"""
+WITH_INT_PARAM = """
+    CREATE PROCEDURE test_procedure (P_I INT) AS
+    DECLARE
+        V_I INT = P_I;
+    BEGIN
+        V_I = V_I + 1;
+    END
+"""
+
+
+def refusal(reason):
+    return (
+        1706,
+        f"The test double cannot run this SingleStore procedure: {reason}. It "
+        "translates parameters, DECLARE variables, assignments and plain SQL "
+        "statements only (tests/double/KNOWN_GAPS.md).",
+    )
+
+
+def test_procedure_without_params_is_created_called_and_dropped(s2):
+    cur = run(s2, WITHOUT_PARAMS, "CALL test_procedure()")
+    assert rows(
+        s2,
+        "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES"
+        " WHERE ROUTINE_SCHEMA = DATABASE()",
+    ) == [("test_procedure", "PROCEDURE")]
+    cur.execute("DROP PROCEDURE test_procedure")
+    assert (
+        rows(
+            s2,
+            "SELECT ROUTINE_NAME FROM information_schema.ROUTINES"
+            " WHERE ROUTINE_SCHEMA = DATABASE()",
+        )
+        == []
+    )
+
+
+def test_procedure_with_int_param(s2):
+    run(s2, WITH_INT_PARAM, "CALL test_procedure(1)")
+    run(s2, "DROP PROCEDURE IF EXISTS test_procedure")
+
+
+def test_procedure_body_writes_rows(s2):
+    run(
+        s2,
+        "CREATE TABLE log (id BIGINT PRIMARY KEY, v BIGINT)",
+        """CREATE OR REPLACE PROCEDURE add_row (P_ID BIGINT, P_V BIGINT NOT NULL) AS
+        DECLARE
+            total BIGINT = P_V * 2;
+            unused TEXT;
+        BEGIN
+            total := total + 1;
+            INSERT INTO log VALUES (P_ID, total);
+            UPDATE log SET v = v + 100 WHERE id = P_ID;
+        END;""",
+        "CALL add_row(1, 5)",
+        "CALL add_row(2, 7)",
+    )
+    assert rows(s2, "SELECT id, v FROM log ORDER BY id") == [(1, 111), (2, 115)]
+
+
+def test_calling_a_missing_procedure(s2):
+    errno, message = error_of(s2, "CALL nowhere()")
+    assert errno == 1305
+    assert message.startswith("PROCEDURE ") and message.endswith(
+        ".nowhere does not exist"
+    )
+
+
+@pytest.mark.parametrize(
+    "sql, reason",
+    [
+        (
+            "CREATE PROCEDURE p() RETURNS INT AS BEGIN RETURN 1; END",
+            "'RETURNS' after the parameter list, where AS is expected",
+        ),
+        (
+            "CREATE PROCEDURE p() AS BEGIN IF 1 THEN SELECT 1; END IF; END",
+            "the IF statement",
+        ),
+        (
+            "CREATE PROCEDURE p() AS BEGIN ECHO SELECT 1; END",
+            "the ECHO statement",
+        ),
+        (
+            "CREATE PROCEDURE p(a INT DEFAULT 1) AS BEGIN SELECT a; END",
+            "the parameter default in 'a INT DEFAULT 1'",
+        ),
+        (
+            "CREATE PROCEDURE p(a ARRAY(INT)) AS BEGIN SELECT 1; END",
+            "the non-scalar parameter type in 'a ARRAY(INT)'",
+        ),
+        (
+            "CREATE PROCEDURE p() AS DECLARE q QUERY(a INT) = SELECT 1; BEGIN END",
+            "the non-scalar variable type in 'q QUERY(a INT) = SELECT 1'",
+        ),
+        (
+            "CREATE PROCEDURE p() AS SELECT 1",
+            "BEGIN ... END after AS is missing",
+        ),
+    ],
+)
+def test_other_procedural_sql_is_refused(s2, sql, reason):
+    assert error_of(s2, sql) == refusal(reason)
+
+
+def test_callproc_of_the_driver(s2):
+    run(s2, WITH_INT_PARAM)
+    cur = s2.cursor()
+    assert cur.callproc("test_procedure", [41]) == [41]
+    assert rows(s2, "SELECT @_test_procedure_0") == [(41,)]
