@@ -134,7 +134,7 @@ def test_insert_returning_and_ignore_with_on_duplicate_key(db):
     )
     assert error_of(
         db, "INSERT IGNORE INTO ref VALUES (1, 1) ON DUPLICATE KEY UPDATE a = 2"
-    ) == feature("INSERT IGNORE ... ON DUPLICATE KEY UPDATE")
+    ) == feature("INSERT IGNORE … ON DUPLICATE KEY UPDATE")
     run(db, "INSERT INTO ref VALUES (1, 1) ON DUPLICATE KEY UPDATE a = VALUES(a)")
     assert rows(db, "SELECT a FROM ref WHERE id = 1") == [(1,)]
 

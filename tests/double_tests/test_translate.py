@@ -50,6 +50,15 @@ def test_driver_session_variables_are_accepted(s2):
     cur.execute("SET @@SESSION.vector_type_project_format=JSON")
 
 
+def test_setting_time_zone_does_nothing(s2):
+    before = rows(s2, "SELECT @@time_zone, @@session.time_zone")
+    cur = s2.cursor()
+    cur.execute("SET time_zone = '+05:00'")
+    cur.execute("SET @@session.time_zone = 'Europe/Paris', @s2_tz_probe = 1")
+    assert rows(s2, "SELECT @@time_zone, @@session.time_zone") == before
+    assert rows(s2, "SELECT @s2_tz_probe") == [(1,)]
+
+
 def test_casts(s2):
     assert rows(
         s2,

@@ -189,7 +189,7 @@ ERRORS = {
     "check_constraint": _feature("Check constraints", "EF tests"),
     "foreign_key": _feature("FOREIGN KEY", "EF tests", distributed=True),
     "insert_ignore_odku": _feature(
-        "INSERT IGNORE ... ON DUPLICATE KEY UPDATE",
+        "INSERT IGNORE … ON DUPLICATE KEY UPDATE",
         "D/cloud/reference/sql-reference/data-manipulation-language-dml/insert/",
     ),
     "sha224": _feature(

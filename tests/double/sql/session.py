@@ -13,7 +13,8 @@ TRIGGER_WORDS = (
     r"JSON_\w+ DATE_TRUNC MATCH BM25\w* DOT_PRODUCT EUCLIDEAN_DISTANCE VECTOR"
     r" MEMSQL_\w+ DEFAULT_TABLE_TYPE TABLE_NAME_CASE_SENSITIVITY SAVEPOINT"
     r" ROLLBACK\s+(?:WORK\s+)?TO RELEASE ISOLATION TX_ISOLATION TRANSACTION_ISOLATION"
-    r" ENABLE_EXTENDED_TYPES_METADATA VECTOR_TYPE_PROJECT_FORMAT OPTIMIZE AGGREGATOR"
+    r" ENABLE_EXTENDED_TYPES_METADATA VECTOR_TYPE_PROJECT_FORMAT TIME_ZONE OPTIMIZE"
+    r" AGGREGATOR"
     r" CREATE ALTER DROP RENAME SHOW INFORMATION_SCHEMA EXPLAIN UPDATE DELETE"
     r" RETURNING YEARWEEK SHA2 REGEXP_\w+ VERSION\s*\( IN\s*\(\s*SELECT"
     r" ANY\s*\(\s*SELECT"
@@ -52,7 +53,16 @@ TRANSLATE = _wants_pattern(
 
 _BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
 
-_DRIVER_VARIABLES = ("ENABLE_EXTENDED_TYPES_METADATA", "VECTOR_TYPE_PROJECT_FORMAT")
+# Accepted and ignored: the driver's extended-metadata switches, and
+# time_zone, which "exists in SingleStore only to conform to MySQL standards.
+# Setting this variable does not do anything" (D/db/v9.1/user-and-cluster-
+# administration/maintain-your-cluster/setting-the-time-zone/
+# time-zone-engine-variables).
+_IGNORED_VARIABLES = (
+    "ENABLE_EXTENDED_TYPES_METADATA",
+    "VECTOR_TYPE_PROJECT_FORMAT",
+    "TIME_ZONE",
+)
 
 _SELECT_LIST_END = {
     "FROM",
@@ -191,7 +201,7 @@ class Session:
     def _set(self, sql, items, sig):
         rules.check_set(self, sql, sig)
         parts = split_commas(items[_index_of(items, sig[0]) + 1 :])
-        kept = [p for p in parts if not _is_driver_variable(p)]
+        kept = [p for p in parts if not _is_ignored_variable(p)]
         if not kept:
             return Ok()
         if len(kept) == len(parts):
@@ -226,11 +236,11 @@ def _index_of(items, target):
     return next(i for i, item in enumerate(items) if item is target)
 
 
-def _is_driver_variable(part):
+def _is_ignored_variable(part):
     sig = significant(part)
     names = [t.upper.lstrip("@") for t in sig[:3] if t.kind == "word"]
-    return any(name.split(".")[-1] in _DRIVER_VARIABLES for name in names) or any(
-        t.upper in _DRIVER_VARIABLES for t in sig[:4] if t.kind == "word"
+    return any(name.split(".")[-1] in _IGNORED_VARIABLES for name in names) or any(
+        t.upper in _IGNORED_VARIABLES for t in sig[:4] if t.kind == "word"
     )
 
 
