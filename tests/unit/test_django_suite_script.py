@@ -130,6 +130,12 @@ def test_passed_is_never_negative():
     assert result.passed == 0
 
 
+def test_total_passed_is_the_sum_of_the_apps_passes():
+    crashed = suite.AppResult(tests=0, errors=1)
+    fine = suite.AppResult(tests=5, failures=1)
+    assert suite.totals({"a": crashed, "b": fine}).passed == 4
+
+
 def test_markdown_table_side_by_side_with_totals_and_ratio():
     ours = {
         "basic": suite.AppResult(tests=10, skipped=1, seconds=2.4),
