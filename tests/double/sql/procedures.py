@@ -135,7 +135,7 @@ def _sections(items):
     for part in _split_statements(items[: top[begin][0]]):
         sig = significant(part)
         if sig[0].is_word("DECLARE"):
-            part = part[part.index(sig[0]) + 1 :]
+            part = part[_position(part, sig[0]) + 1 :]
         if significant(part):
             declarations.append(strip(part))
     last = len(top) - 1
@@ -149,13 +149,15 @@ def _sections(items):
 
 def _is_assignment(sig):
     """`var = expr` or `var := expr`."""
-    if (
+    return (
         len(sig) >= 3
         and sig[0].kind in ("word", "ident")
         and sig[1].text in ("=", ":=")
-    ):
-        return True
-    return False
+    )
+
+
+def _position(items, target):
+    return next(i for i, item in enumerate(items) if item is target)
 
 
 def _declaration(part):
@@ -168,7 +170,7 @@ def _declaration(part):
     eq = next((i for i, t in enumerate(sig) if t.text in ("=", ":=")), None)
     if eq is None:
         return "DECLARE " + render(part)
-    start = part.index(sig[eq])
+    start = _position(part, sig[eq])
     head = render(strip(part[:start]))
     value = render(strip(part[start + 1 :]))
     return f"DECLARE {head} DEFAULT {value}"
@@ -180,7 +182,7 @@ def _statement(part):
     if first.kind == "word" and first.upper in _CONTROL:
         _refuse(f"the {first.upper} statement")
     if _is_assignment(sig):
-        at = part.index(sig[1])
+        at = _position(part, sig[1])
         target = render(strip(part[:at]))
         return f"SET {target} = {render(strip(part[at + 1 :]))}"
     return render(part)
