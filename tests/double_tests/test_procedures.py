@@ -4,7 +4,7 @@ DROP PROCEDURE; other procedural SQL gets the double's refusal."""
 
 import pytest
 
-from tests.double_tests.util import error_of, rows, run
+from tests.double_tests.util import error_of, feature, rows, run
 
 WITHOUT_PARAMS = """
     CREATE PROCEDURE test_procedure () AS
@@ -125,3 +125,36 @@ def test_callproc_of_the_driver(s2):
     cur = s2.cursor()
     assert cur.callproc("test_procedure", [41]) == [41]
     assert rows(s2, "SELECT @_test_procedure_0") == [(41,)]
+
+
+def test_body_statements_get_singlestore_translation(s2):
+    run(
+        s2,
+        "CREATE TABLE docs (id BIGINT PRIMARY KEY, doc JSON, n BIGINT)",
+        """INSERT INTO docs VALUES (1, '{"a": 41}', 0)""",
+        """CREATE PROCEDURE bump (P_ID BIGINT) AS
+        DECLARE
+            v BIGINT = 0;
+        BEGIN
+            v = JSON_EXTRACT_BIGINT('{"a": 1}', 'a');
+            UPDATE docs SET n = doc::%a + v WHERE id = P_ID;
+        END""",
+        "CALL bump(1)",
+    )
+    assert rows(s2, "SELECT n FROM docs") == [(42,)]
+
+
+def test_body_statements_get_singlestore_refusals(s2):
+    run(s2, "CREATE TABLE t (id BIGINT PRIMARY KEY)")
+    assert error_of(
+        s2,
+        "CREATE PROCEDURE p () AS BEGIN UPDATE t SET id = 1 ORDER BY id; END",
+    ) == feature("UPDATE with ORDER BY")
+    assert error_of(
+        s2,
+        "CREATE PROCEDURE p () AS BEGIN SAVEPOINT s; END",
+    ) == refusal("the SAVEPOINT statement")
+    assert error_of(
+        s2,
+        "CREATE PROCEDURE p () AS BEGIN CREATE TABLE u (id BIGINT); END",
+    ) == refusal("the CREATE statement")

@@ -9,12 +9,13 @@ procedural-sql-reference/create-procedure):
     BEGIN body END
 
 The double translates parameters, DECLARE variables, assignments
-(`var = expr;`, `var := expr;`) and plain SQL statements into MariaDB's
+(`var = expr;`, `var := expr;`) and plain SQL statements (through the same
+rules and expression translation as statements sent alone) into MariaDB's
 `CREATE PROCEDURE name (params) BEGIN DECLARE ...; SET ...; ... END`.
 Anything else (RETURNS, control flow, ECHO, exceptions, non-scalar types,
-parameter defaults) is refused with an error naming the construct, rather
-than run with different semantics. CALL and DROP PROCEDURE need no
-translation.
+parameter defaults, savepoints, DDL in the body) is refused with an error
+naming the construct, rather than run with different semantics. CALL and
+DROP PROCEDURE need no translation.
 """
 
 from . import errors
@@ -22,8 +23,15 @@ from .outcomes import Forward
 from .tokens import Group, Tok, render, significant, split_commas, strip
 from .translate import Refuse
 
-# Statements of SingleStore's procedural language the double does not model.
-_CONTROL = {
+# Statements the double does not model in a body: SingleStore's control flow
+# and output, savepoints, and DDL (its catalog would not see the tables).
+_UNTRANSLATED = {
+    "SAVEPOINT",
+    "RELEASE",
+    "CREATE",
+    "ALTER",
+    "DROP",
+    "RENAME",
     "IF",
     "WHILE",
     "LOOP",
@@ -90,7 +98,7 @@ def create_procedure(session, sql, items):
     rest = items[after[0][0] + 1 :]
     declarations, body = _sections(rest)
     statements = [_declaration(d) for d in declarations]
-    statements += [_statement(s) for s in body]
+    statements += [_statement(session, s) for s in body]
     text = f"CREATE {replace}PROCEDURE {name}({params})\nBEGIN\n"
     text += "".join(f"  {s};\n" for s in statements) + "END"
     return Forward(text)
@@ -176,13 +184,14 @@ def _declaration(part):
     return f"DECLARE {head} DEFAULT {value}"
 
 
-def _statement(part):
+def _statement(session, part):
     sig = significant(part)
     first = sig[0]
-    if first.kind == "word" and first.upper in _CONTROL:
+    if first.kind == "word" and first.upper in _UNTRANSLATED:
         _refuse(f"the {first.upper} statement")
     if _is_assignment(sig):
         at = _position(part, sig[1])
         target = render(strip(part[:at]))
-        return f"SET {target} = {render(strip(part[at + 1 :]))}"
-    return render(part)
+        value = session.translate_expression(render(strip(part[at + 1 :])))
+        return f"SET {target} = {value}"
+    return session.translate_statement(render(part))

@@ -51,7 +51,7 @@ TRANSLATE = _wants_pattern(
     r" SHA2 REGEXP_\w+ VERSION\s*\( @@(?:GLOBAL\.|SESSION\.)?VERSION".split()
 )
 
-_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 # Accepted and ignored: the driver's extended-metadata switches, and
 # time_zone, which "exists in SingleStore only to conform to MySQL standards.
@@ -208,6 +208,18 @@ class Session:
             return self._dml(sql, items, sig)
         text = "SET " + ",".join(render(p) for p in kept)
         return self._dml(text, parse(text), significant(parse(text)))
+
+    def translate_statement(self, sql):
+        """`sql` (a DML statement) as MariaDB should run it; Refuse if refused."""
+        items = parse(sql)
+        return self._dml(sql, items, significant(items)).sql
+
+    def translate_expression(self, text):
+        """A SingleStore expression as MariaDB's; Refuse if refused."""
+        items = parse(text)
+        if TRANSLATE.search(text.upper()) is not None:
+            _translate_all(items, Context(self, text))
+        return render(items)
 
     def _dml(self, sql, items, sig):
         if sig:
