@@ -128,12 +128,6 @@ def test_pattern_lookups_against_expressions(items):
     assert names(matched) == ["Bowl", "Cup_1", "bowl large"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The double passes REGEXP_INSTR(src, pat, pos, occurrence, "
-    "return_option, match_param) to MariaDB, whose REGEXP_INSTR takes 2 "
-    "arguments (error 1582); SingleStore documents the 6-argument form.",
-)
 def test_regex_lookups(items):
     with CaptureQueriesContext(connection) as captured:
         assert names(Item.objects.filter(name__regex=r"^b")) == ["bowl large"]
