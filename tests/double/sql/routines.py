@@ -226,9 +226,10 @@ BEGIN
     SET p = CONCAT(flag, '^[\\s\\S]{{', k, '}}[\\s\\S]*?\\K(?:', pat, ')');
     SET at = REGEXP_INSTR(src, p);
     IF at = 0 THEN RETURN 0; END IF;
-    SET len = CHAR_LENGTH(REGEXP_SUBSTR(src, p));
     SET n = n + 1;
-    IF n = occ THEN RETURN at + IF(opt = 1, len, 0); END IF;
+    IF n = occ AND opt = 0 THEN RETURN at; END IF;
+    SET len = CHAR_LENGTH(REGEXP_SUBSTR(src, p));
+    IF n = occ THEN RETURN at + len; END IF;
     SET k = at - 1 + GREATEST(len, 1);
     IF k >= CHAR_LENGTH(src) THEN RETURN 0; END IF;
   END LOOP;
