@@ -94,11 +94,22 @@ class DatabaseOperations(MySQLDatabaseOperations):
 
     def get_db_converters(self, expression):
         converters = super().get_db_converters(expression)
-        parse = TEXT_PARSERS.get(expression.output_field.get_internal_type())
+        kind = expression.output_field.get_internal_type()
+        parse = TEXT_PARSERS.get(kind)
         if parse is not None:
 
             def convert_text(value, expression, connection):
-                return parse(value) if isinstance(value, str) else value
+                if not isinstance(value, str):
+                    return value
+                parsed = parse(value)
+                if parsed is None:
+                    raise ValueError(
+                        f"SingleStore returned {value!r} for an expression whose "
+                        f"output_field is a {kind}; it is not in the server's "
+                        f"date/time format. Give the expression the output_field "
+                        f"that matches what it returns."
+                    )
+                return parsed
 
             converters.insert(0, convert_text)
         return converters

@@ -12,6 +12,7 @@ from django.db import (
     transaction,
 )
 from django.db.models import (
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -21,6 +22,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import (
     Cast,
     Coalesce,
@@ -564,3 +566,16 @@ def test_logged_sql_is_what_execute_wrappers_sent():
         "WHERE `integration_counter`.`code` = 'x\\''",
         "/* wrapped */ SELECT * FROM no_such_table WHERE id = 1",
     ]
+
+
+def test_text_that_is_no_date_names_the_output_field(shifts):
+    query = Shift.objects.annotate(
+        when=RawSQL("'soon'", [], output_field=DateField())
+    ).values_list("when", flat=True)
+    with pytest.raises(ValueError) as error:
+        list(query)
+    assert str(error.value) == (
+        "SingleStore returned 'soon' for an expression whose output_field is a "
+        "DateField; it is not in the server's date/time format. Give the "
+        "expression the output_field that matches what it returns."
+    )
