@@ -38,9 +38,11 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
     has_select_for_update_skip_locked = False
     has_select_for_update_of = False
 
-    # Window functions exist; RANGE frames with an offset do not.
+    # Window functions exist; RANGE frames with an offset do not, and
+    # LAG/LEAD take no default value.
     supports_over_clause = True
     supports_frame_range_fixed_distance = False
+    supports_default_in_lead_lag = False
 
     # No INSERT ... RETURNING.
     can_return_columns_from_insert = False
@@ -83,7 +85,6 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
     update_can_self_select = False
     is_sql_auto_is_null_enabled = False
     ignores_table_name_case = False
-    supports_default_in_lead_lag = True
     can_introspect_json_field = True
     # EXPLAIN has no ANALYZE form (SingleStore uses PROFILE).
     supports_explain_analyze = False

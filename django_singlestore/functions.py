@@ -14,7 +14,7 @@ import json as jsonlib
 from django.db import NotSupportedError
 from django.db.models import expressions, functions
 from django.db.models.fields import json
-from django.db.models.functions import comparison, mixins, text
+from django.db.models.functions import comparison, mixins, text, window
 
 TEMPORAL_TYPES = {"DateField", "DateTimeField", "TimeField"}
 CAST_TEMPLATE = "(%(expressions)s) :> %(db_type)s"
@@ -192,6 +192,17 @@ def duration_expression(self, compiler, connection):
     return self.as_sql(compiler, connection)
 
 
+def lag_lead(self, compiler, connection, **extra_context):
+    # LAG/LEAD(expression[, offset]): SingleStore has no default argument.
+    if len(self.get_source_expressions()) > 2:
+        raise NotSupportedError(
+            f"SingleStore's {self.function} takes no default value "
+            f"({self.function}(expression[, offset])). Drop default= and wrap "
+            f"the window in Coalesce() if NULL never occurs in the column."
+        )
+    return self.as_sql(compiler, connection, **extra_context)
+
+
 def json_object(self, compiler, connection, **extra_context):
     return self.as_sql(
         compiler, connection, function="JSON_BUILD_OBJECT", **extra_context
@@ -220,6 +231,7 @@ OWN_SQL = {
     expressions.DurationExpression: duration_expression,
     functions.Chr: chr_,
     functions.JSONObject: json_object,
+    window.LagLeadFunction: lag_lead,
     functions.JSONArray: json_array,
     json.KeyTransform: key_transform,
     json.KeyTextTransform: key_text_transform,

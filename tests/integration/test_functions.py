@@ -1,13 +1,15 @@
 """as_singlestore registrations: the SQL each function compiles to, and rows."""
 
 import pytest
-from django.db import connection
-from django.db.models import CharField, Value
+from django.db import NotSupportedError, connection
+from django.db.models import CharField, Value, Window
 from django.db.models.functions import (
     SHA256,
     Chr,
     Collate,
     Concat,
+    Lag,
+    Lead,
     Length,
     Now,
     Ord,
@@ -73,4 +75,39 @@ def test_collate(counter):
     assert select_sql(captured) == (
         "(`integration_counter`.`label` :> LONGTEXT) COLLATE `utf8mb4_bin` "
         "AS `collate1`"
+    )
+
+
+def test_lag_and_lead_with_an_offset(counter):
+    Counter.objects.create(code="cd", hits=7, label="Zz")
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(
+            Counter.objects.annotate(
+                after=Window(Lead("hits", 1), order_by="code"),
+                before=Window(Lag("hits"), order_by="code"),
+            )
+            .order_by("code")
+            .values_list("code", "after", "before")
+        )
+    assert rows == [("ab", 7, None), ("cd", None, 65)]
+    assert select_sql(captured).endswith(
+        "LEAD(`integration_counter`.`hits`, 1) OVER (ORDER BY "
+        "`integration_counter`.`code`) AS `after`, "
+        "LAG(`integration_counter`.`hits`, 1) OVER (ORDER BY "
+        "`integration_counter`.`code`) AS `before`"
+    )
+
+
+@pytest.mark.parametrize("function", [Lag, Lead])
+def test_lag_and_lead_default_refused(counter, function):
+    query = Counter.objects.annotate(
+        other=Window(function("hits", 1, default=0), order_by="code")
+    )
+    name = function.function
+    with pytest.raises(NotSupportedError) as error:
+        list(query)
+    assert str(error.value) == (
+        f"SingleStore's {name} takes no default value ({name}(expression[, "
+        f"offset])). Drop default= and wrap the window in Coalesce() if NULL "
+        f"never occurs in the column."
     )
