@@ -75,6 +75,7 @@ SINGLESTORE = {
         # ParkingLot3.parent is unique, +4 models
         "model_inheritance_regress": REFERENCE,
         "model_meta": REFERENCE,  # Child.secondparent_ptr is unique
+        "model_options": REFERENCE,  # ArticleRef.title is unique
         "model_regress": REFERENCE,  # Model1.pkey is unique, +2 models
         "modeladmin": REFERENCE,  # ValidationTestModel.best_friend is unique
         "multiple_database": REFERENCE,  # Person.name is unique, +1 model
