@@ -139,9 +139,11 @@ class DatabaseOperations(MySQLDatabaseOperations):
     def adapt_datetimefield_value(self, value):
         if getattr(value, "tzinfo", None) and timezone.is_aware(value):
             if not settings.USE_TZ:
+                # Django's wording first: code and tests match on it.
                 raise ValueError(
-                    f"SingleStore stores naive datetimes, and {value!r} is aware "
-                    f"while USE_TZ is False. Set USE_TZ = True (values are then "
+                    f"SingleStore backend does not support timezone-aware "
+                    f"datetimes when USE_TZ is False. It stores naive datetimes, "
+                    f"and {value!r} is aware. Set USE_TZ = True (values are then "
                     f"stored as UTC) or pass a naive datetime."
                 )
         return super().adapt_datetimefield_value(value)
@@ -149,8 +151,9 @@ class DatabaseOperations(MySQLDatabaseOperations):
     def adapt_timefield_value(self, value):
         if getattr(value, "tzinfo", None) and timezone.is_aware(value):
             raise ValueError(
-                f"SingleStore has no time zone on TIME columns, and {value!r} is "
-                f"aware. Pass a naive time."
+                f"SingleStore backend does not support timezone-aware times. "
+                f"TIME columns have no time zone, and {value!r} is aware. Pass "
+                f"a naive time."
             )
         return super().adapt_timefield_value(value)
 

@@ -401,14 +401,16 @@ def test_aware_values_that_cannot_be_stored(settings):
     with pytest.raises(ValueError) as error:
         connection.ops.adapt_datetimefield_value(aware)
     assert str(error.value) == (
-        "SingleStore stores naive datetimes, and datetime.datetime(2024, 1, 1, 12, "
-        "0, tzinfo=datetime.timezone.utc) is aware while USE_TZ is False. Set "
-        "USE_TZ = True (values are then stored as UTC) or pass a naive datetime."
+        "SingleStore backend does not support timezone-aware datetimes when "
+        "USE_TZ is False. It stores naive datetimes, and datetime.datetime(2024, "
+        "1, 1, 12, 0, tzinfo=datetime.timezone.utc) is aware. Set USE_TZ = True "
+        "(values are then stored as UTC) or pass a naive datetime."
     )
     with pytest.raises(ValueError) as error:
         connection.ops.adapt_timefield_value(datetime.time(1, tzinfo=UTC))
     assert str(error.value) == (
-        "SingleStore has no time zone on TIME columns, and datetime.time(1, 0, "
+        "SingleStore backend does not support timezone-aware times. TIME "
+        "columns have no time zone, and datetime.time(1, 0, "
         "tzinfo=datetime.timezone.utc) is aware. Pass a naive time."
     )
 
