@@ -28,7 +28,9 @@ INSTALL_HINT = "install mariadb-server (apt-get install mariadb-server), or run 
 
 # Relaxed durability and SingleStore 8.x session defaults (utf8mb4 with
 # utf8mb4_general_ci, STRICT_ALL_TABLES); 500 connections for Django's
-# parallel test runner; 1 GiB packets so the proxy's > 16 MiB relay is testable.
+# parallel test runner; 1 GiB packets so the proxy's > 16 MiB relay is testable;
+# a 60 s metadata-lock wait (MariaDB's default is a day) so a transaction a test
+# leaves open makes a DROP DATABASE fail with 1205 instead of hanging the run.
 SERVER_OPTIONS = [
     "--character-set-server=utf8mb4",
     "--collation-server=utf8mb4_general_ci",
@@ -45,6 +47,7 @@ SERVER_OPTIONS = [
     "--skip-name-resolve",
     "--max-connections=500",
     "--max-allowed-packet=1G",
+    "--lock-wait-timeout=60",
 ]
 
 USER_SETUP = [
