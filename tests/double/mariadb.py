@@ -31,6 +31,7 @@ INSTALL_HINT = "install mariadb-server (apt-get install mariadb-server), or run 
 # parallel test runner; 1 GiB packets so the proxy's > 16 MiB relay is testable;
 # a 60 s metadata-lock wait (MariaDB's default is a day) so a transaction a test
 # leaves open makes a DROP DATABASE fail with 1205 instead of hanging the run.
+ZONEINFO = "/usr/share/zoneinfo"
 SERVER_OPTIONS = [
     "--character-set-server=utf8mb4",
     "--collation-server=utf8mb4_general_ci",
@@ -225,7 +226,26 @@ def start_mariadb(layout):
         for host in (HOST, "localhost"):
             for statement in USER_SETUP:
                 cursor.execute(statement.format(host=host))
+        cursor.execute("SELECT COUNT(*) FROM mysql.time_zone_name")
+        if not cursor.fetchone()[0]:
+            _load_time_zones(layout)
     return True
+
+
+def _load_time_zones(layout):
+    """SingleStore knows the IANA zone names (CONVERT_TZ(d, 'UTC', 'Europe/Paris'));
+    MariaDB does only once its time zone tables are loaded from the system's
+    zoneinfo. Done once per data directory."""
+    to_sql = find_program("mariadb-tzinfo-to-sql", "/usr/bin/mariadb-tzinfo-to-sql")
+    client = find_program("mariadb", "/usr/bin/mariadb")
+    sql = subprocess.run([to_sql, ZONEINFO], capture_output=True, check=True).stdout
+    with open(layout.mariadb_log, "ab") as log:
+        result = subprocess.run(
+            [client, "--no-defaults", f"--socket={layout.socket}", "-uroot", "mysql"],
+            input=sql, stdout=log, stderr=subprocess.STDOUT)
+    if result.returncode:
+        raise DoubleError(f"loading the time zone tables failed (status "
+                          f"{result.returncode}); see {layout.mariadb_log}")
 
 
 def _install_db(layout):
