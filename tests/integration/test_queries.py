@@ -1,6 +1,7 @@
 """ORM queries through the backend: exact SQL and exact rows."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -340,7 +341,14 @@ def test_ids_beyond_32_bits():
     assert Item.objects.filter(category__id=big).get() == item
 
 
-def test_truncation_in_a_fixed_offset_zone(items, settings):
+@pytest.mark.parametrize(
+    "zone_names, source", [(True, "'UTC'"), (False, "'+00:00'")]
+)
+def test_truncation_in_a_fixed_offset_zone(items, settings, monkeypatch, zone_names,
+                                           source):
+    # Without zone names (a server whose CONVERT_TZ knows none) UTC is spelt as
+    # an offset, which every server understands.
+    monkeypatch.setattr(connection.features, "has_zoneinfo_database", zone_names)
     settings.TIME_ZONE = "UTC"
     plus_one = datetime.timezone(datetime.timedelta(hours=1))
     with timezone.override(plus_one), CaptureQueriesContext(connection) as captured:
@@ -350,13 +358,20 @@ def test_truncation_in_a_fixed_offset_zone(items, settings):
     assert days == [datetime.datetime(2024, 2, 1, tzinfo=plus_one)]
     assert (
         "DATE_TRUNC('day', CONVERT_TZ(`integration_item`.`created`, "
-        "'+00:00', '+01:00'))" in sqls(captured)[0]
+        f"{source}, '+01:00'))" in sqls(captured)[0]
     )
 
 
-def test_named_zone_without_tz_tables_is_refused(items, settings):
-    if connection.features.has_zoneinfo_database:
-        pytest.skip("The server has its time zone tables loaded.")
+def test_named_zone_truncation(items, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    assert connection.features.has_zoneinfo_database is True
+    days = list(Item.objects.filter(pk=1).values_list(TruncDay("created"), flat=True))
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    assert days == [datetime.datetime(2024, 2, 1, tzinfo=paris)]
+
+
+def test_named_zone_without_tz_tables_is_refused(items, settings, monkeypatch):
+    monkeypatch.setattr(connection.features, "has_zoneinfo_database", False)
     settings.TIME_ZONE = "Europe/Paris"
     with pytest.raises(NotSupportedError) as error:
         list(Item.objects.values_list(TruncDay("created"), flat=True))
