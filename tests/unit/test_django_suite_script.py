@@ -240,3 +240,93 @@ def test_progress_line_marks_a_crash():
         "basic                        | SingleStore:     0 passed   0 failed   1 errors"
         "    0 skipped   0 xfail  0 xpass    0.0s crash"
     )
+
+
+ROOT_RUN = """\
+======================================================================
+FAIL: test_readonly_root (file_uploads.tests.DirectoryCreationTests.test_readonly_root)
+----------------------------------------------------------------------
+AssertionError: PermissionError not raised
+
+======================================================================
+ERROR: test_upload (file_uploads.tests.FileUploadTests.test_upload)
+----------------------------------------------------------------------
+Ran 40 tests in 1.0s
+
+FAILED (failures=1, errors=1)
+"""
+
+
+def test_root_only_failures_are_set_aside_with_their_reason():
+    result = suite.parse_output(ROOT_RUN, 1)
+    result.set_aside(suite.ROOT_ONLY_FAILURES)
+    assert result.environment == [
+        "FAIL: file_uploads.tests.DirectoryCreationTests.test_readonly_root: "
+        "expects PermissionError from a read-only MEDIA_ROOT"
+    ]
+    assert result.problems == ["ERROR: file_uploads.tests.FileUploadTests.test_upload"]
+    assert (result.failures, result.errors, result.unaccounted) == (1, 1, 1)
+
+
+def test_an_unexpected_success_is_never_set_aside():
+    text = (
+        "UNEXPECTED SUCCESS: test_readonly_root (file_uploads.tests."
+        "DirectoryCreationTests.test_readonly_root)\n"
+        "Ran 1 test in 0.1s\n\nFAILED (unexpected successes=1)\n"
+    )
+    result = suite.parse_output(text, 1)
+    result.set_aside(suite.ROOT_ONLY_FAILURES)
+    assert (result.environment, result.unaccounted) == ([], 1)
+
+
+def test_report_lists_root_only_failures_apart_and_exits_zero(capsys):
+    result = suite.parse_output(ROOT_RUN.replace(", errors=1", ""), 1)
+    result.problems = result.problems[:1]
+    result.errors = 0
+    result.set_aside(suite.ROOT_ONLY_FAILURES)
+    assert suite.report_problems({"file_uploads": result}) == 0
+    assert capsys.readouterr().out == (
+        "\nFailing because the suite runs as root (ROOT_ONLY_FAILURES in "
+        "scripts/django_suite.py; not counted):\n"
+        "  FAIL: file_uploads.tests.DirectoryCreationTests.test_readonly_root: "
+        "expects PermissionError from a read-only MEDIA_ROOT\n"
+    )
+
+
+def test_report_lists_unaccounted_problems_and_exits_one(capsys):
+    result = suite.parse_output(ROOT_RUN, 1)
+    result.set_aside(suite.ROOT_ONLY_FAILURES)
+    assert suite.report_problems({"file_uploads": result}) == 1
+    assert capsys.readouterr().out.endswith(
+        "Not accounted for in django_singlestore/test_expectations.py:\n"
+        "  file_uploads:\n"
+        "    ERROR: file_uploads.tests.FileUploadTests.test_upload\n"
+    )
+
+
+def test_root_only_failures_name_existing_style_ids_and_reasons():
+    for test_id, reason in suite.ROOT_ONLY_FAILURES.items():
+        assert test_id.count(".") >= 3 and test_id.split(".")[-1].startswith("test_")
+        assert reason
+
+
+def test_ci_runs_one_process_per_app_with_a_timeout():
+    args = suite.parse_args(["--ci"])
+    assert (args.parallel, args.timeout) == (1, 900)
+
+
+def test_full_run_keeps_parallel_processes_and_the_long_timeout(monkeypatch):
+    monkeypatch.setattr(suite.os, "cpu_count", lambda: 2)
+    args = suite.parse_args(["--full"])
+    assert (args.parallel, args.timeout) == (2, 1800)
+
+
+def test_explicit_parallel_and_timeout_win_over_the_ci_defaults():
+    args = suite.parse_args(["--ci", "--parallel", "2", "--timeout", "60"])
+    assert (args.parallel, args.timeout) == (2, 60)
+
+
+def test_parallel_must_be_positive(capsys):
+    with pytest.raises(SystemExit):
+        suite.parse_args(["--ci", "--parallel", "0"])
+    assert "--parallel and --timeout take a positive number" in capsys.readouterr().err
