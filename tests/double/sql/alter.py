@@ -253,17 +253,19 @@ class _AlterState:
         head = render(spec[: index_of(spec, sig[at])])
         return head + render_column(spec[index_of(spec, sig[at]) :])
 
+    def type_changes(self, name, column, current):
+        """Whether `column` gives the existing column `name` another type."""
+        old_vector = self.meta.vectors.get(name)
+        if old_vector or column.vector:
+            return old_vector != column.vector
+        new_type = self.engine.probe_type(column.type_text)
+        return new_type is not None and new_type != current["type"]
+
     def columnstore_change(self, name, column):
         current = self.columns().get(name)
         if current is None:
             return None
-        old_vector = self.meta.vectors.get(name)
-        if old_vector or column.vector:
-            changed = old_vector != column.vector
-        else:
-            new_type = self.engine.probe_type(column.type_text)
-            changed = new_type is not None and new_type != current["type"]
-        if changed:
+        if self.type_changes(name, column, current):
             return errors.fail("modify_type", col=name)
         if current["null"] and column.not_null:
             return errors.fail("null_to_not_null", col=name)
@@ -279,15 +281,8 @@ class _AlterState:
         if at + 2 < len(sig):
             column = parse_column(spec[index_of(spec, sig[at + 1]) :])
             current = self.columns().get(old)
-            if current is not None:
-                old_vector = self.meta.vectors.get(old)
-                if old_vector or column.vector:
-                    changed = old_vector != column.vector
-                else:
-                    new_type = self.engine.probe_type(column.type_text)
-                    changed = new_type is not None and new_type != current["type"]
-                if changed:
-                    return errors.fail("change_type")
+            if current is not None and self.type_changes(old, column, current):
+                return errors.fail("change_type")
         self.meta.rename_column(old, new)
         if old == new:
             return ""

@@ -67,16 +67,25 @@ def _target(session, sig, at):
     return db or session.database, table, nxt
 
 
-def _show_create(session, sig, at):
-    db, table, _ = _target(session, sig, at)
-    engine = session.engine
+def _mariadb_answer(session, statement, db, table):
+    """(rows, None) of `statement` on db.table through the catalog connection,
+    or (None, Forward) letting MariaDB answer (and give its own error) when the
+    database is unknown or the table cannot be read."""
     if db is None:
-        return Forward(f"SHOW CREATE TABLE {quote_ident(table)}")
+        return None, Forward(f"{statement} {quote_ident(table)}")
     target = f"{quote_ident(db)}.{quote_ident(table)}"
     try:
-        result = engine.catalog.query(f"SHOW CREATE TABLE {target}")
+        return session.engine.catalog.query(f"{statement} {target}"), None
     except Exception:
-        return Forward(f"SHOW CREATE TABLE {target}")
+        return None, Forward(f"{statement} {target}")
+
+
+def _show_create(session, sig, at):
+    db, table, _ = _target(session, sig, at)
+    result, fallback = _mariadb_answer(session, "SHOW CREATE TABLE", db, table)
+    if fallback:
+        return fallback
+    target = f"{quote_ident(db)}.{quote_ident(table)}"
     name, text = result[0][0], result[0][1]
     if not text.startswith("CREATE TABLE") and not text.startswith("CREATE TEMPORARY"):
         return Forward(f"SHOW CREATE TABLE {target}")
@@ -181,14 +190,9 @@ def _show_index(session, sql, sig, words):
     where = ""
     if "WHERE" in words:
         where = " WHERE " + sql[sql.upper().rindex("WHERE") + 5 :].strip().rstrip(";")
-    engine = session.engine
-    if db is None:
-        return Forward(f"SHOW INDEX FROM {quote_ident(table)}")
-    target = f"{quote_ident(db)}.{quote_ident(table)}"
-    try:
-        rows = engine.catalog.query(f"SHOW INDEX FROM {target}")
-    except Exception:
-        return Forward(f"SHOW INDEX FROM {target}")
+    rows, fallback = _mariadb_answer(session, "SHOW INDEX FROM", db, table)
+    if fallback:
+        return fallback
     meta = table_meta(session, db, table)
     out = []
     for row in rows:
