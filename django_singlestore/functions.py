@@ -215,6 +215,20 @@ def json_array(self, compiler, connection, **extra_context):
     )
 
 
+def exists(self, compiler, connection, **extra_context):
+    """EXISTS of a compound query without its LIMIT 1.
+
+    A sliced compound query is wrapped in a derived table (compiler.py), and
+    a derived table cannot see the outer query's columns, so an OuterRef in
+    a branch would fail; LIMIT 1 never changes what EXISTS returns.
+    """
+    query = self.query
+    if query.combinator and query.low_mark == 0 and query.high_mark == 1:
+        self = self.copy()
+        self.query.clear_limits()
+    return self.as_sql(compiler, connection, **extra_context)
+
+
 # MySQL SQL that SingleStore accepts unchanged.
 SAME_AS_MYSQL = (
     functions.Now,  # CURRENT_TIMESTAMP(6)
@@ -229,6 +243,7 @@ OWN_SQL = {
     comparison.Cast: cast,
     comparison.Collate: collate,
     expressions.DurationExpression: duration_expression,
+    expressions.Exists: exists,
     functions.Chr: chr_,
     functions.JSONObject: json_object,
     window.LagLeadFunction: lag_lead,

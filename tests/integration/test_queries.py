@@ -15,10 +15,12 @@ from django.db import (
 from django.db.models import (
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
     Min,
+    OuterRef,
     Sum,
     Value,
     Window,
@@ -341,11 +343,10 @@ def test_ids_beyond_32_bits():
     assert Item.objects.filter(category__id=big).get() == item
 
 
-@pytest.mark.parametrize(
-    "zone_names, source", [(True, "'UTC'"), (False, "'+00:00'")]
-)
-def test_truncation_in_a_fixed_offset_zone(items, settings, monkeypatch, zone_names,
-                                           source):
+@pytest.mark.parametrize("zone_names, source", [(True, "'UTC'"), (False, "'+00:00'")])
+def test_truncation_in_a_fixed_offset_zone(
+    items, settings, monkeypatch, zone_names, source
+):
     # Without zone names (a server whose CONVERT_TZ knows none) UTC is spelt as
     # an offset, which every server understands.
     monkeypatch.setattr(connection.features, "has_zoneinfo_database", zone_names)
@@ -407,6 +408,22 @@ def test_sliced_union_is_wrapped_so_limit_covers_every_branch(items):
         "SELECT `integration_item`.`name` AS `name` FROM `integration_item` "
         "WHERE `integration_item`.`price` > 5) AS `__compound` "
         "ORDER BY 1 ASC LIMIT 2"
+    ]
+
+
+def test_exists_of_a_compound_drops_limit_1_so_branches_see_outer_refs(items):
+    same = Item.objects.order_by().filter(pk=OuterRef("pk")).values("pk")
+    dear = Item.objects.order_by().filter(price__gt=5).values("pk")
+    outer = Item.objects.filter(Exists(same.intersection(dear))).values_list(
+        "name", flat=True
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert list(outer) == ["bowl large"]
+    assert sqls(captured) == [
+        "SELECT `integration_item`.`name` AS `name` FROM `integration_item` "
+        "WHERE EXISTS(SELECT U0.`id` AS `pk` FROM `integration_item` U0 WHERE "
+        "U0.`id` = (`integration_item`.`id`) INTERSECT SELECT U0.`id` AS `pk` "
+        "FROM `integration_item` U0 WHERE U0.`price` > 5)"
     ]
 
 
