@@ -103,19 +103,11 @@ EXPECTED_FAILURES = {
     "model_fields.test_floatfield.TestFloatField.test_float_validates_object",
     "multiple_database.tests.QueryTestCase.test_generic_key_cross_database_protection",
     "multiple_database.tests.QueryTestCase.test_m2m_cross_database_protection",
-    *(
-        f"sessions_tests.tests.{case}."
-        f"test_session_{save}_does_not_resurrect_session_logged_out_in_other_context"
-        for case in (
-            "CacheDBSessionTests",
-            "CacheDBSessionWithTimeZoneTests",
-            "CustomDatabaseSessionTests",
-            "DatabaseSessionTests",
-            "DatabaseSessionWithTimeZoneTests",
-        )
-        for save in ("save", "asave")
-    ),
     "test_utils.tests.CaptureOnCommitCallbacksTests.test_with_rolled_back_savepoint",
+    # For the same reason Django's TestCase runs setUpTestData() inside each
+    # test instead of once per class, so the test data is the class's own
+    # objects rather than per-test copies.
+    "test_utils.test_testcase.TestDataTests.test_class_attribute_identity",
     "transaction_hooks.tests.TestConnectionOnCommit."
     "test_discards_hooks_from_rolled_back_savepoint",
     "transaction_hooks.tests.TestConnectionOnCommit."
@@ -190,7 +182,30 @@ EXPECTED_FAILURES = {
     "field_defaults.tests.DefaultTests.test_full_clean",
 }
 
+# The five database-backed session classes share these two tests with the
+# cache and file ones through a mixin: marking the shared method as an
+# expected failure would mark it for the classes where it passes, and the
+# asave variant is a coroutine, which loses the mark when Django wraps it.
+# A skip applies to the named class alone.
+_SESSION_SAVEPOINT_TESTS = {
+    f"sessions_tests.tests.{case}."
+    f"test_session_{save}_does_not_resurrect_session_logged_out_in_other_context"
+    for case in (
+        "CacheDBSessionTests",
+        "CacheDBSessionWithTimeZoneTests",
+        "CustomDatabaseSessionTests",
+        "DatabaseSessionTests",
+        "DatabaseSessionWithTimeZoneTests",
+    )
+    for save in ("save", "asave")
+}
+
 SKIPS: dict[str, set[str]] = {
+    "SingleStore has no savepoints, so the failed forced update inside the "
+    "session's nested atomic() block breaks the test's transaction and the "
+    "test's next query raises TransactionManagementError. "
+    "https://docs.singlestore.com/cloud/reference/sql-reference/"
+    "data-manipulation-language-dml/commit/": _SESSION_SAVEPOINT_TESTS,
     "SingleStore has no savepoints, so Django's TestCase runs setUpTestData() "
     "inside each test's own transaction; this test's deliberately failing "
     "setUpTestData() leaves that transaction open and every later test in the "
