@@ -164,15 +164,14 @@ EXPECTED_FAILURES = {
     # query does not show the quoted, escaped path this test looks for.
     # https://docs.singlestore.com/db/v9.1/reference/sql-reference/json-functions/json-extract-type/
     "model_fields.test_jsonfield.TestQuerying.test_key_sql_injection_escape",
-    # A compound query (UNION, INTERSECT) with a LIMIT or ORDER BY runs as a
-    # derived table, since SingleStore applies a LIMIT after UNION to the last
-    # branch only and turns UNIONs into nested sub-selects; a column of the
-    # outer query is then more than one level up, which SingleStore refuses
+    # A compound query with a LIMIT, such as the LIMIT 1 of a scalar
+    # subquery, runs as a derived table, since SingleStore applies a LIMIT
+    # after UNION to the last branch only and turns UNIONs into nested
+    # sub-selects; a column of the outer query is then more than one level up
+    # from the branches, which SingleStore refuses
     # ("scalar subselect references field belonging to outer select that is
     # more than one level up").
     # https://docs.singlestore.com/db/v9.1/reference/sql-reference/data-manipulation-language-dml/union/
-    "queries.test_qs_combinators.QuerySetSetOperationTests."
-    "test_intersection_in_nested_subquery",
     "queries.test_qs_combinators.QuerySetSetOperationTests."
     "test_union_in_subquery_related_outerref",
     # Column defaults must be literals, so DBArticle (which requires
