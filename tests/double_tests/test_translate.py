@@ -140,6 +140,15 @@ def test_digit_string_keys_index_arrays_and_name_members(docs):
     ) == [("b", "zero", None, 1, 0, 2, '[1,"x",["a","b"]]')]
 
 
+def test_digit_keys_with_leading_zeros_index_arrays(docs):
+    # A key path argument of digits is an array position: '000' is position 0.
+    assert rows(
+        docs,
+        "SELECT JSON_MATCH_ANY_EXISTS('[1, 2]', '000'), "
+        "JSON_EXTRACT_JSON('[7, 8]', '001'), JSON_MATCH_ANY_EXISTS('[1]', '007')",
+    ) == [(1, "8", 0)]
+
+
 def test_colon_operators_and_chains(docs):
     assert rows(
         docs,

@@ -71,7 +71,8 @@ RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
 RETURN CASE
   WHEN doc IS NULL OR k IS NULL OR NOT JSON_VALID(doc) THEN NULL
   WHEN JSON_TYPE(doc) = 'ARRAY' THEN
-    IF(k REGEXP '^[0-9]+$', JSON_EXTRACT(doc, CONCAT('$[', k, ']')), NULL)
+    IF(k REGEXP '^[0-9]+$',
+       JSON_EXTRACT(doc, CONCAT('$[', CAST(k AS UNSIGNED), ']')), NULL)
   WHEN JSON_TYPE(doc) = 'OBJECT' THEN JSON_EXTRACT(doc,
     CONCAT('$."', REPLACE(REPLACE(k, '\\\\', '\\\\\\\\'), '"', '\\\\"'), '"'))
   ELSE NULL END""",
