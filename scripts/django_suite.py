@@ -123,8 +123,11 @@ COUNT_KEYS = (
 )
 RAN_RE = re.compile(r"^Ran (\d+) tests? in [\d.]+s$", re.MULTILINE)
 STATUS_RE = re.compile(r"^(OK|FAILED)(?: \(([^)]*)\))?$", re.MULTILINE)
+# A subtest's line may carry "[<object object at 0x...>]" (its message
+# placeholder) between the test id and its parameters.
 PROBLEM_RE = re.compile(
-    r"^(ERROR|FAIL|UNEXPECTED SUCCESS): (\w+) \(([\w.]+)\)(?: \((.*)\))?$",
+    r"^(ERROR|FAIL|UNEXPECTED SUCCESS): (\w+) \(([\w.]+)\)"
+    r"(?: \[[^\]]*\])?(?: \((.*)\))?$",
     re.MULTILINE,
 )
 

@@ -330,3 +330,16 @@ def test_parallel_must_be_positive(capsys):
     with pytest.raises(SystemExit):
         suite.parse_args(["--ci", "--parallel", "0"])
     assert "--parallel and --timeout take a positive number" in capsys.readouterr().err
+
+
+def test_a_subtest_with_a_message_placeholder_is_listed():
+    text = (
+        "FAIL: test_ordering_by_transform (model_fields.test_jsonfield."
+        "TestQuerying.test_ordering_by_transform) [<object object at "
+        "0x7fa3066d3ba0>] (field='value')\n"
+        "Ran 1 test in 0.1s\n\nFAILED (failures=1)\n"
+    )
+    assert suite.parse_output(text, 1).problems == [
+        "FAIL: model_fields.test_jsonfield.TestQuerying.test_ordering_by_transform"
+        " (field='value')"
+    ]
