@@ -63,6 +63,16 @@ def has_key(self, compiler, connection):
         sql, part_params = key_path_sql(
             lhs, lhs_params, [*prefix, *path], "JSON_MATCH_ANY_EXISTS", final
         )
+        if final.isdigit():
+            # SingleStore's docs do not say whether a digit key reads an array
+            # position, so require an object around it.
+            container, container_params = (
+                key_path_sql(lhs, lhs_params, [*prefix, *path], "JSON_EXTRACT_JSON")
+                if prefix or path
+                else (lhs, lhs_params)
+            )
+            sql = f"(JSON_GET_TYPE({container}) = 'object' AND {sql})"
+            part_params = (*container_params, *part_params)
         parts.append(sql)
         params.extend(part_params)
     return self._combine_sql_parts(parts), tuple(params)

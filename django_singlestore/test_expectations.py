@@ -158,6 +158,11 @@ EXPECTED_FAILURES = {
     # query does not show the quoted, escaped path this test looks for.
     # https://docs.singlestore.com/db/v9.1/reference/sql-reference/json-functions/json-extract-type/
     "model_fields.test_jsonfield.TestQuerying.test_key_sql_injection_escape",
+    # A JSON value is "analogous to a LONGTEXT" value, so ORDER BY on a key
+    # transform (JSON_EXTRACT_JSON) orders numbers as their text: -1 before
+    # -100291029. Inferred from the docs, not measured on a real server.
+    # https://docs.singlestore.com/db/v8.5/create-a-database/using-json/
+    "model_fields.test_jsonfield.TestQuerying.test_ordering_by_transform",
     # A compound query with a LIMIT, such as the LIMIT 1 of a scalar
     # subquery, runs as a derived table, since SingleStore applies a LIMIT
     # after UNION to the last branch only and turns UNIONs into nested

@@ -163,8 +163,18 @@ def test_contains_not_expressible(docs):
 
 def test_has_key_with_a_digit_key():
     Item.objects.create(id=9, name="digits", data={"123": 1, "arr": [{"7": 0}]})
+    Item.objects.create(id=10, name="array", data=[5, 6])
     assert where(Item.objects.filter(data__has_key="123")) == (
-        "JSON_MATCH_ANY_EXISTS(`integration_item`.`data`, '123')"
+        "(JSON_GET_TYPE(`integration_item`.`data`) = 'object' AND "
+        "JSON_MATCH_ANY_EXISTS(`integration_item`.`data`, '123'))"
     )
     assert ids(Item.objects.filter(data__has_key="123")) == [9]
+    assert where(Item.objects.filter(data__arr__0__has_key="7")) == (
+        "(JSON_GET_TYPE(JSON_EXTRACT_JSON(`integration_item`.`data`, 'arr', 0)) = "
+        "'object' AND JSON_MATCH_ANY_EXISTS(`integration_item`.`data`, 'arr', 0, '7'))"
+    )
     assert ids(Item.objects.filter(data__arr__0__has_key="7")) == [9]
+    # A digit key names an object key, never an array position (as in Django).
+    assert ids(Item.objects.filter(data__has_key="0")) == []
+    assert ids(Item.objects.filter(data__has_any_keys=["000", "x"])) == []
+    assert ids(Item.objects.filter(data__has_key="name")) == []
