@@ -14,7 +14,8 @@ USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SITE_ID = 1
 ROOT_URLCONF = "tests.urls"
-INSTALLED_APPS = [
+# What `startproject` installs, plus the contrib apps with tables it leaves out.
+CONTRIB_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -25,8 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.redirects",
     "django_singlestore",
-    "tests.integration",
 ]
+INSTALLED_APPS = [*CONTRIB_APPS, "tests.integration"]
 # The integration models' shapes; no contrib app is named: they run on the
 # backend's built-in defaults (zero configuration).
 SINGLESTORE = {

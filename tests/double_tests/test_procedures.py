@@ -4,24 +4,11 @@ DROP PROCEDURE; other procedural SQL gets the double's refusal."""
 
 import pytest
 
+from django_singlestore.features import DatabaseFeatures
 from tests.double_tests.util import error_of, feature, rows, run
 
-WITHOUT_PARAMS = """
-    CREATE PROCEDURE test_procedure () AS
-    DECLARE
-        V_I INT = 1;
-    BEGIN
-        V_I = V_I + 1;
-    END
-"""
-WITH_INT_PARAM = """
-    CREATE PROCEDURE test_procedure (P_I INT) AS
-    DECLARE
-        V_I INT = P_I;
-    BEGIN
-        V_I = V_I + 1;
-    END
-"""
+WITHOUT_PARAMS = DatabaseFeatures.create_test_procedure_without_params_sql
+WITH_INT_PARAM = DatabaseFeatures.create_test_procedure_with_int_param_sql
 
 
 def refusal(reason):

@@ -21,18 +21,10 @@ from django.test import Client
 
 from django_singlestore.conf import get_settings
 from django_singlestore.tables import plan_for
+from tests.integration import CONTRIB_LABELS
 
 pytestmark = pytest.mark.django_db
 
-CONTRIB_APPS = (
-    "admin",
-    "auth",
-    "contenttypes",
-    "sessions",
-    "sites",
-    "flatpages",
-    "redirects",
-)
 
 REFERENCE = ("ROWSTORE REFERENCE", None, None)
 
@@ -147,7 +139,7 @@ def key_lines(ddl):
 def contrib_models():
     return [
         model
-        for label in CONTRIB_APPS
+        for label in CONTRIB_LABELS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
 
@@ -164,7 +156,7 @@ def test_every_contrib_model_has_a_table():
 def test_settings_name_no_contrib_app():
     settings = get_settings()
     named = {*settings.storage, *settings.shard_keys, *settings.sort_keys}
-    assert {key.partition(".")[0] for key in named} & set(CONTRIB_APPS) == set()
+    assert {key.partition(".")[0] for key in named} & set(CONTRIB_LABELS) == set()
     assert settings.env_storage == {}
     assert {settings.storage_source(model)[1] for model in contrib_models()} == {
         "the built-in default for django.contrib"
@@ -211,14 +203,14 @@ def test_show_create_table(table):
 
 def test_every_contrib_migration_is_applied():
     applied = set(
-        MigrationRecorder.Migration.objects.filter(app__in=CONTRIB_APPS).values_list(
+        MigrationRecorder.Migration.objects.filter(app__in=CONTRIB_LABELS).values_list(
             "app", "name"
         )
     )
     on_disk = {
         (migration.app_label, migration.name)
         for migration in _disk_migrations()
-        if migration.app_label in CONTRIB_APPS
+        if migration.app_label in CONTRIB_LABELS
     }
     assert on_disk
     assert applied == on_disk

@@ -19,6 +19,7 @@ from django.db import connection, models
 from django.test.utils import isolate_apps
 
 from django_singlestore.tables import plan_for
+from tests.integration import CONTRIB_LABELS
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +41,6 @@ INTEGRATION_TABLES = (
     "integration_item_tags",
     "integration_tag",
 )
-CONTRIB_APPS = (
-    "admin",
-    "auth",
-    "contenttypes",
-    "sessions",
-    "sites",
-    "flatpages",
-    "redirects",
-)
 
 
 def inspectdb(*tables):
@@ -59,7 +51,7 @@ def inspectdb(*tables):
 
 def originals():
     found = {}
-    for label in (*CONTRIB_APPS, "integration"):
+    for label in (*CONTRIB_LABELS, "integration"):
         config = apps.get_app_config(label)
         for model in config.get_models(include_auto_created=True):
             found[model._meta.db_table] = model

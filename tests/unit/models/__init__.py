@@ -2,19 +2,7 @@
 
 from django.db import models
 
-# What `startproject` installs, plus the contrib apps with tables it leaves out.
-CONTRIB_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.sites",
-    "django.contrib.flatpages",
-    "django.contrib.redirects",
-    "django_singlestore",
-]
+from tests.settings import CONTRIB_APPS  # noqa: F401 (shared with the unit tests)
 
 
 class Unit(models.Model):
