@@ -223,6 +223,13 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         # SingleStore never enforces foreign keys: nothing to switch off.
         return False
 
+    def _close(self):
+        # singlestoredb raises "Already closed" for a second close() of the
+        # same connection; Django's close() must reach "no connection" anyway.
+        if self.connection is not None and getattr(self.connection, "_closed", False):
+            return None
+        return super()._close()
+
     def is_usable(self):
         try:
             self.connection.ping(reconnect=False)

@@ -299,6 +299,17 @@ def test_lost_connection_is_replaced():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_closing_a_connection_the_driver_already_closed():
+    connection.ensure_connection()
+    connection.connection.close()
+    connection.close()
+    assert connection.connection is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 4244")
+        assert cursor.fetchone() == (4244,)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_health_check_replaces_a_dead_connection():
     connection.settings_dict["CONN_HEALTH_CHECKS"] = True
     connection.settings_dict["CONN_MAX_AGE"] = None
