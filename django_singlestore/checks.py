@@ -383,6 +383,19 @@ def singlestore_aliases():
     ]
 
 
+def creates_table(model, alias):
+    """Whether ``migrate`` creates ``model``'s table on the database ``alias``.
+
+    Proxy, swapped and ``managed = False`` models (``inspectdb`` writes them)
+    have no table of their own to create. An auto-created many-to-many table is
+    created with the model declaring the field, so it follows that model.
+    """
+    declaring = model._meta.auto_created or model
+    return declaring._meta.can_migrate(alias) and router.allow_migrate_model(
+        alias, model
+    )
+
+
 def singlestore_models(app_configs=None, aliases=None):
     """Models whose tables Django creates on a SingleStore database."""
     aliases = singlestore_aliases() if aliases is None else aliases
@@ -391,7 +404,7 @@ def singlestore_models(app_configs=None, aliases=None):
         model
         for config in configs
         for model in config.get_models(include_auto_created=True)
-        if any(router.allow_migrate_model(alias, model) for alias in aliases)
+        if any(creates_table(model, alias) for alias in aliases)
     ]
 
 

@@ -508,3 +508,63 @@ def test_database_check_reads_existing_tables_of_singlestore_databases(monkeypat
         ("singlestore.W006", Order),
     ]
     assert singlestore_checks.check_live_tables(app_configs, databases=None) == []
+
+
+@isolate_apps("tests.unit")
+def test_only_tables_that_migrate_creates_are_checked():
+    class Shop(Unit):
+        code = models.CharField(max_length=10, unique=True)
+
+    class Legacy(Unit):
+        """As inspectdb writes it: the table exists and migrate leaves it alone."""
+
+        code = models.CharField(max_length=10, unique=True)
+        shops = models.ManyToManyField(Shop)
+
+        class Meta(Unit.Meta):
+            managed = False
+            db_table = "legacy_shop"
+
+    class SameTable(Unit):
+        """An unmanaged second model on Shop's table."""
+
+        code = models.CharField(max_length=10, unique=True)
+
+        class Meta(Unit.Meta):
+            managed = False
+            db_table = "unit_shop"
+
+    class ShopProxy(Shop):
+        class Meta(Unit.Meta):
+            proxy = True
+
+    class Replaced(Unit):
+        code = models.CharField(max_length=10, unique=True)
+
+        class Meta(Unit.Meta):
+            swappable = "UNIT_REPLACED_MODEL"
+
+    class Tag(Unit):
+        shops = models.ManyToManyField(Shop)
+
+    app_configs = [Shop._meta.apps.get_app_config("unit")]
+    with override_settings(UNIT_REPLACED_MODEL="unit.Shop"):
+        found = check_models(app_configs)
+        checked = singlestore_checks.singlestore_models(app_configs)
+    hint = (
+        "Shard unit.Shop by some of these fields "
+        "(SINGLESTORE['SHARD_KEYS']['unit.Shop'] = ['code']), "
+        + UNENFORCED_WAYS.format(label="unit.Shop")
+    )
+    assert found == [
+        checks.Error(
+            "The unique set from field 'code' (code) cannot be enforced: "
+            + SHARD_REASON
+            + "(id).",
+            hint=hint,
+            obj=Shop,
+            id="singlestore.E001",
+        ),
+        FK_NOTE,
+    ]
+    assert checked == [Shop, Tag.shops.through, Tag]
