@@ -109,6 +109,25 @@ def _label(key, where, model_only=False):
     return parts[0]
 
 
+def _labelled(entries, where, model_only=False):
+    """Yield (lookup label, key, value) for ``entries``, refusing duplicates.
+
+    ``"shop.Ledger"`` and ``"shop.ledger"`` name one model; with both, one entry
+    would silently win, so the pair is refused.
+    """
+    seen = {}
+    for key, value in entries:
+        label = _label(key, where, model_only)
+        if label in seen:
+            what = "model (model names are matched case-insensitively)"
+            raise ImproperlyConfigured(
+                f"{where} has both {seen[label]!r} and {key!r}, which name the same "
+                f"{what if '.' in label else 'app'}; keep one of them."
+            )
+        seen[label] = key
+        yield label, key, value
+
+
 def _field_list(value, where):
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise ImproperlyConfigured(
@@ -159,30 +178,30 @@ class SingleStoreConf(AppConf):
     def configure_storage(self, value):
         where = "SINGLESTORE['STORAGE']"
         return {
-            _label(key, where): parse_storage(storage, f"{where}[{key!r}]")
-            for key, storage in _mapping(value, where).items()
+            label: parse_storage(storage, f"{where}[{key!r}]")
+            for label, key, storage in _labelled(_mapping(value, where).items(), where)
         }
 
     def configure_shard_keys(self, value):
         where = "SINGLESTORE['SHARD_KEYS']"
         keys = {}
-        for key, fields in _mapping(value, where).items():
+        entries = _mapping(value, where).items()
+        for label, key, fields in _labelled(entries, where, model_only=True):
             fields = _field_list(fields, f"{where}[{key!r}]")
             if any(name.startswith("-") for name in fields):
                 raise ImproperlyConfigured(
                     f"{where}[{key!r}] is {list(fields)!r}; a shard key has no order, "
                     f"remove the '-'."
                 )
-            keys[_label(key, where, model_only=True)] = fields
+            keys[label] = fields
         return keys
 
     def configure_sort_keys(self, value):
         where = "SINGLESTORE['SORT_KEYS']"
+        entries = _mapping(value, where).items()
         return {
-            _label(key, where, model_only=True): _field_list(
-                fields, f"{where}[{key!r}]"
-            )
-            for key, fields in _mapping(value, where).items()
+            label: _field_list(fields, f"{where}[{key!r}]")
+            for label, key, fields in _labelled(entries, where, model_only=True)
         }
 
     def configure_unenforced_unique(self, value):
@@ -192,7 +211,8 @@ class SingleStoreConf(AppConf):
                 f"{where} is {value!r}; it must be a list of app labels and "
                 f'"app_label.ModelName" names.'
             )
-        return tuple(sorted({_label(key, where) for key in value}))
+        entries = ((key, None) for key in value)
+        return tuple(sorted(label for label, _, _ in _labelled(entries, where)))
 
     def configure_skip_autocommit(self, value):
         if not isinstance(value, bool):
@@ -212,6 +232,13 @@ def _app_suffixes(environ, prefix):
                 raise ImproperlyConfigured(
                     f"The environment variable {name} names no app; use "
                     f"{prefix}<APP_LABEL>, the app label in upper case."
+                )
+            if suffix != suffix.upper():
+                raise ImproperlyConfigured(
+                    f"The environment variable {name} does not name the app in "
+                    f"upper case; the backend reads {prefix}<APP_LABEL> with the "
+                    f"label upper-cased, as the upstream package does. Rename it "
+                    f"to {prefix}{suffix.upper()}."
                 )
             yield suffix, name, value
 

@@ -130,6 +130,35 @@ def test_values_are_normalized():
             '"app_label" or "app_label.ModelName".',
         ),
         (
+            {"STORAGE": {"shop.Ledger": "ROWSTORE", "shop.ledger": "REFERENCE"}},
+            "SINGLESTORE['STORAGE'] has both 'shop.Ledger' and 'shop.ledger', which "
+            "name the same model (model names are matched case-insensitively); keep "
+            "one of them.",
+        ),
+        (
+            {"SHARD_KEYS": {"shop.ledger": ["id"], "shop.LEDGER": ["account"]}},
+            "SINGLESTORE['SHARD_KEYS'] has both 'shop.ledger' and 'shop.LEDGER', "
+            "which name the same model (model names are matched case-insensitively); "
+            "keep one of them.",
+        ),
+        (
+            {"SORT_KEYS": {"shop.Ledger": ["id"], "shop.ledger": ["-id"]}},
+            "SINGLESTORE['SORT_KEYS'] has both 'shop.Ledger' and 'shop.ledger', "
+            "which name the same model (model names are matched case-insensitively); "
+            "keep one of them.",
+        ),
+        (
+            {"UNENFORCED_UNIQUE": ["shop.Ledger", "shop", "shop.ledger"]},
+            "SINGLESTORE['UNENFORCED_UNIQUE'] has both 'shop.Ledger' and "
+            "'shop.ledger', which name the same model (model names are matched "
+            "case-insensitively); keep one of them.",
+        ),
+        (
+            {"UNENFORCED_UNIQUE": ["shop", "shop"]},
+            "SINGLESTORE['UNENFORCED_UNIQUE'] has both 'shop' and 'shop', which name "
+            "the same app; keep one of them.",
+        ),
+        (
             {"SKIP_AUTOCOMMIT": "yes"},
             "SINGLESTORE['SKIP_AUTOCOMMIT'] is 'yes'; allowed values: True, False.",
         ),
@@ -183,6 +212,22 @@ def test_environment_variables_are_read_and_validated():
             "The environment variable DJANGO_SINGLESTORE_TABLE_STORAGE_TYPE_ names "
             "no app; use DJANGO_SINGLESTORE_TABLE_STORAGE_TYPE_<APP_LABEL>, the app "
             "label in upper case.",
+        ),
+        (
+            {"DJANGO_SINGLESTORE_TABLE_STORAGE_TYPE_shop": "ROWSTORE"},
+            "The environment variable DJANGO_SINGLESTORE_TABLE_STORAGE_TYPE_shop does "
+            "not name the app in upper case; the backend reads "
+            "DJANGO_SINGLESTORE_TABLE_STORAGE_TYPE_<APP_LABEL> with the label "
+            "upper-cased, as the upstream package does. Rename it to "
+            "DJANGO_SINGLESTORE_TABLE_STORAGE_TYPE_SHOP.",
+        ),
+        (
+            {"DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_Shop": "1"},
+            "The environment variable DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_Shop "
+            "does not name the app in upper case; the backend reads "
+            "DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_<APP_LABEL> with the label "
+            "upper-cased, as the upstream package does. Rename it to "
+            "DJANGO_SINGLESTORE_NOT_ENFORCED_UNIQUE_SHOP.",
         ),
     ],
 )
