@@ -409,12 +409,20 @@ def singlestore_models(app_configs=None, aliases=None):
 
 
 def check_models(app_configs=None, **kwargs):
-    """The models check: every table's plan, then the foreign-key note."""
-    models = singlestore_models(app_configs)
+    """The models check: every table's plan."""
     found = []
-    for model in models:
+    for model in singlestore_models(app_configs):
         found.extend(check_model(model))
-    return found + check_foreign_keys(models)
+    return found
+
+
+def check_deployment(app_configs=None, **kwargs):
+    """The deployment check (check --deploy): the foreign-key note.
+
+    Nothing in the project can change it, so it is said where a deployment is
+    reviewed rather than on every management command.
+    """
+    return check_foreign_keys(singlestore_models(app_configs))
 
 
 def check_settings(app_configs=None, **kwargs):
@@ -486,4 +494,5 @@ def register():
     """Register the checks (idempotent: the registry keeps a set)."""
     checks.register(check_settings, checks.Tags.models)
     checks.register(check_models, checks.Tags.models)
+    checks.register(check_deployment, checks.Tags.models, deploy=True)
     checks.register(check_live_tables, checks.Tags.database)

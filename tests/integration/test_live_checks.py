@@ -39,7 +39,7 @@ HINT_SORT = (
     "planned sort key, or change SINGLESTORE['SORT_KEYS'] to match the database."
 )
 
-W002_AND_I001 = """\
+W002 = """\
 integration.Item.id: (singlestore.W002) integration.Item.id is a 32-bit AutoField \
 on a sharded table; SingleStore's AUTO_INCREMENT values on sharded tables exceed \
 32 bits, so the backend stores the column as BIGINT.
@@ -47,7 +47,6 @@ on a sharded table; SingleStore's AUTO_INCREMENT values on sharded tables exceed
 default_auto_field) and make a migration.
 """
 I001 = """\
-INFOS:
 ?: (singlestore.I001) SingleStore does not enforce foreign keys: the database \
 accepts rows that reference missing rows.
 \tHINT: Django's on_delete handling still runs for deletes made through the ORM; \
@@ -115,8 +114,26 @@ def test_check_database_default_reports_only_the_model_checks():
     assert out == ""
     assert err == (
         "System check identified some issues:\n\nWARNINGS:\n"
-        + W002_AND_I001
-        + "\n"
+        + W002
+        + "\nSystem check identified 1 issue (0 silenced).\n"
+    )
+
+
+def test_the_foreign_key_note_is_said_by_check_deploy_only():
+    # Not by check (nor runserver, shell, test, migrate: they run the same checks).
+    out, err = check_output()
+    assert out == ""
+    assert err == (
+        "System check identified some issues:\n\nWARNINGS:\n"
+        + W002
+        + "\nSystem check identified 1 issue (0 silenced).\n"
+    )
+    out, err = check_output("--deploy", "--tag", "models")
+    assert out == ""
+    assert err == (
+        "System check identified some issues:\n\nWARNINGS:\n"
+        + W002
+        + "\nINFOS:\n"
         + I001
         + "\nSystem check identified 2 issues (0 silenced).\n"
     )
@@ -178,11 +195,11 @@ def test_check_database_default_prints_the_drift():
     _, err = check_output("--database", "default")
     assert err == (
         "System check identified some issues:\n\nWARNINGS:\n"
-        + W002_AND_I001
+        + W002
         + "integration.Tag: (singlestore.W007) Table 'integration_tag' on database "
         "'default' has the shard key (id), but the settings plan (name).\n"
-        "\tHINT: " + HINT_SHARD + "\n\n" + I001 + "\n"
-        "System check identified 3 issues (0 silenced).\n"
+        "\tHINT: " + HINT_SHARD + "\n\n"
+        "System check identified 2 issues (0 silenced).\n"
     )
 
 
@@ -190,7 +207,7 @@ def test_check_database_default_prints_the_drift():
 def test_check_without_database_reads_no_table():
     _, err = check_output()
     assert "singlestore.W007" not in err
-    assert err.endswith("System check identified 2 issues (0 silenced).\n")
+    assert err.endswith("System check identified 1 issue (0 silenced).\n")
 
 
 @override_settings(SINGLESTORE=with_base(SHARD_KEYS={"integration.Tag": ["name"]}))

@@ -68,15 +68,10 @@ CHECK_ISSUES = (
     "AutoField on a sharded table; SingleStore's AUTO_INCREMENT values on "
     "sharded tables exceed 32 bits, so the backend stores the column as BIGINT.\n"
     '\tHINT: Set DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField" (or the '
-    "app's default_auto_field) and make a migration.\n\n"
-    "INFOS:\n"
-    "?: (singlestore.I001) SingleStore does not enforce foreign keys: the "
-    "database accepts rows that reference missing rows.\n"
-    "\tHINT: Django's on_delete handling still runs for deletes made through the "
-    "ORM; raw SQL, QuerySet.update() and bulk loads are not checked.\n"
+    "app's default_auto_field) and make a migration.\n"
 )
 # check counts the issues; migrate's own check run does not.
-CHECK_REPORT = CHECK_ISSUES + "\nSystem check identified 3 issues (0 silenced)."
+CHECK_REPORT = CHECK_ISSUES + "\nSystem check identified 2 issues (0 silenced)."
 MIGRATE_REPORT = CHECK_ISSUES
 
 

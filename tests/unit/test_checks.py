@@ -427,8 +427,9 @@ def test_i001_once_per_project():
 
 
 @override_settings(INSTALLED_APPS=CONTRIB_APPS, SINGLESTORE={})
-def test_fresh_startproject_gets_only_the_foreign_key_note():
-    assert check_models() == [FK_NOTE]
+def test_fresh_startproject_gets_only_the_foreign_key_note_on_deploy():
+    assert check_models() == []
+    assert singlestore_checks.check_deployment() == [FK_NOTE]
     assert settings_messages(apps) == []
 
 
@@ -454,6 +455,11 @@ def test_checks_are_registered_by_the_app():
     assert singlestore_checks.check_settings in registered
     assert singlestore_checks.check_live_tables in registered
     assert checks.Tags.database in singlestore_checks.check_live_tables.tags
+    # The foreign-key note is a deployment check only (check --deploy).
+    assert singlestore_checks.check_deployment not in registered
+    assert singlestore_checks.check_deployment in checks.registry.registry.get_checks(
+        include_deployment_checks=True
+    )
     assert sorted(CATALOG) == sorted(
         [f"singlestore.E00{n}" for n in range(1, 10)]
         + [f"singlestore.W00{n}" for n in range(1, 9)]
@@ -565,6 +571,5 @@ def test_only_tables_that_migrate_creates_are_checked():
             obj=Shop,
             id="singlestore.E001",
         ),
-        FK_NOTE,
     ]
     assert checked == [Shop, Tag.shops.through, Tag]
