@@ -142,6 +142,19 @@ CATALOG = {
         "the planned sort key, or change SINGLESTORE['SORT_KEYS'] to match the "
         "database.",
     ),
+    "singlestore.W009": (
+        checks.Warning,
+        "SKIP_AUTOCOMMIT is on (SINGLESTORE['SKIP_AUTOCOMMIT'] or "
+        "DJANGO_SINGLESTORE_SKIP_AUTOCOMMIT), so the backend never turns "
+        "autocommit off and atomic() gives no atomicity: every statement commits "
+        "on its own, a rolled-back atomic() block keeps the rows it wrote, "
+        "select_for_update() locks nothing past its own statement, and Django's "
+        "TestCase cannot roll a test back.",
+        "Turn it off. If the application writes to reference tables through a "
+        "child aggregator (error 2549), send those writes to the master "
+        "aggregator instead (a DATABASES entry for it and a router), which runs "
+        "them in real transactions.",
+    ),
     "singlestore.I001": (
         checks.Info,
         "SingleStore does not enforce foreign keys: the database accepts rows "
@@ -354,7 +367,8 @@ def _env_messages(prefix, env_apps, registry):
 
 
 def settings_messages(registry=django_apps, settings=None):
-    """Report SINGLESTORE entries and variables naming unknown apps or models."""
+    """Report entries and variables naming unknown apps or models, and
+    SKIP_AUTOCOMMIT."""
     settings = settings or get_settings()
     entries = [
         ("SINGLESTORE['STORAGE']", settings.storage),
@@ -370,6 +384,8 @@ def settings_messages(registry=django_apps, settings=None):
     found.extend(
         _env_messages(ENV_UNENFORCED_PREFIX, settings.env_unenforced_unique, registry)
     )
+    if settings.skip_autocommit:
+        found.append(message("singlestore.W009"))
     return found
 
 
@@ -426,7 +442,7 @@ def check_deployment(app_configs=None, **kwargs):
 
 
 def check_settings(app_configs=None, **kwargs):
-    """The settings check: entries that name no installed app or model."""
+    """The settings check: unknown apps and models, SKIP_AUTOCOMMIT."""
     return settings_messages()
 
 

@@ -201,6 +201,39 @@ def test_e005_e006_unknown_apps_and_models_in_settings_and_environment():
     ]
 
 
+SKIP_AUTOCOMMIT_WARNING = checks.Warning(
+    "SKIP_AUTOCOMMIT is on (SINGLESTORE['SKIP_AUTOCOMMIT'] or "
+    "DJANGO_SINGLESTORE_SKIP_AUTOCOMMIT), so the backend never turns autocommit "
+    "off and atomic() gives no atomicity: every statement commits on its own, a "
+    "rolled-back atomic() block keeps the rows it wrote, select_for_update() locks "
+    "nothing past its own statement, and Django's TestCase cannot roll a test "
+    "back.",
+    hint="Turn it off. If the application writes to reference tables through a "
+    "child aggregator (error 2549), send those writes to the master aggregator "
+    "instead (a DATABASES entry for it and a router), which runs them in real "
+    "transactions.",
+    id="singlestore.W009",
+)
+
+
+def test_w009_skip_autocommit_from_the_setting_or_the_environment():
+    registry = apps
+    on = build_settings({"SKIP_AUTOCOMMIT": True}, {})
+    assert settings_messages(registry, on) == [SKIP_AUTOCOMMIT_WARNING]
+    from_env = build_settings({}, {"DJANGO_SINGLESTORE_SKIP_AUTOCOMMIT": "yes"})
+    assert settings_messages(registry, from_env) == [SKIP_AUTOCOMMIT_WARNING]
+    env_off = build_settings(
+        {"SKIP_AUTOCOMMIT": True}, {"DJANGO_SINGLESTORE_SKIP_AUTOCOMMIT": "0"}
+    )
+    assert settings_messages(registry, env_off) == []
+    assert settings_messages(registry, build_settings({}, {})) == []
+
+
+@override_settings(SINGLESTORE={"SKIP_AUTOCOMMIT": True})
+def test_w009_is_part_of_the_settings_check():
+    assert singlestore_checks.check_settings() == [SKIP_AUTOCOMMIT_WARNING]
+
+
 @isolate_apps("tests.unit")
 def test_e007_unknown_field_in_a_shard_key():
     class Order(Unit):
@@ -462,7 +495,7 @@ def test_checks_are_registered_by_the_app():
     )
     assert sorted(CATALOG) == sorted(
         [f"singlestore.E00{n}" for n in range(1, 10)]
-        + [f"singlestore.W00{n}" for n in range(1, 9)]
+        + [f"singlestore.W00{n}" for n in range(1, 10)]
         + ["singlestore.I001"]
     )
 
