@@ -12,6 +12,9 @@ Precedence, highest first, for every table:
 4. the built-in defaults for ``django.contrib`` apps (:data:`CONTRIB_STORAGE`);
 5. ``SINGLESTORE["DEFAULT_STORAGE"]``.
 
+Wherever a storage type is accepted, ``"AUTO"`` is too: the layout policy of
+:mod:`django_singlestore.tables` then picks the storage type per model.
+
 :func:`get_settings` returns one frozen :class:`SingleStoreSettings`, cached
 until ``SINGLESTORE`` changes (``override_settings`` included).
 """
@@ -27,6 +30,9 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 STORAGE_TYPES = ("COLUMNSTORE", "ROWSTORE", "REFERENCE", "ROWSTORE REFERENCE")
+# The layout policy: TablePlan picks a storage type (and shard key) per model.
+AUTO = "AUTO"
+STORAGE_VALUES = (*STORAGE_TYPES, AUTO)
 
 DEFAULTS = {
     "DEFAULT_STORAGE": "COLUMNSTORE",
@@ -70,11 +76,12 @@ def _allowed(values):
 
 
 def parse_storage(value, where):
-    """Return the canonical storage type for ``value`` (case and spacing free)."""
+    """Return the canonical storage value for ``value`` (case and spacing free):
+    one of STORAGE_TYPES, or AUTO."""
     normalized = " ".join(value.upper().split()) if isinstance(value, str) else None
-    if normalized not in STORAGE_TYPES:
+    if normalized not in STORAGE_VALUES:
         raise ImproperlyConfigured(
-            f"{where} is {value!r}; allowed values: {_allowed(STORAGE_TYPES)}."
+            f"{where} is {value!r}; allowed values: {_allowed(STORAGE_VALUES)}."
         )
     return normalized
 
@@ -280,7 +287,8 @@ class SingleStoreSettings:
         return self.default_storage, "SINGLESTORE['DEFAULT_STORAGE']"
 
     def storage_for(self, model):
-        """Return the storage type (one of STORAGE_TYPES) of ``model``'s table."""
+        """Return the configured storage of ``model``'s table: one of
+        STORAGE_TYPES, or AUTO (TablePlan then picks the type)."""
         return self.storage_source(model)[0]
 
     def shard_key_for(self, model):

@@ -41,6 +41,9 @@ SingleStore's documentation (see the project's singlestore-facts.md §1-§2):
   only columns they share are none. The (from_id, to_id) primary key fits on
   every storage type and is the unique set Django relies on. Its storage follows
   the model declaring the field unless ``"app_label.Model_field"`` is configured.
+- Storage ``"AUTO"`` is a layout policy, not a storage type: the plan is the
+  first layout that enforces every unique set the model declares (see
+  :func:`_auto_plan`), and ``TablePlan.auto`` says the policy chose it.
 """
 
 from dataclasses import dataclass
@@ -49,7 +52,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import UniqueConstraint
 from django.db.models.fields import AutoFieldMixin
 
-from .conf import STORAGE_TYPES, get_settings
+from .conf import AUTO, STORAGE_TYPES, get_settings
 
 ENFORCED = "enforced"
 UNENFORCED = "unenforced"
@@ -100,6 +103,12 @@ class TablePlan:
     uniques: tuple[UniqueKey, ...]
     demoted_columns: tuple[str, ...]
     covered: tuple[UniqueKey, ...] = ()
+    auto: bool = False
+
+    @property
+    def enforces_all(self):
+        """Whether SingleStore enforces every unique set the model declares."""
+        return all(key.enforced for key in self.uniques)
 
     @property
     def sharded(self):
@@ -164,8 +173,7 @@ def _column(model, name, setting):
     return field.column
 
 
-def _shard_key(model, storage, settings, candidate):
-    configured = settings.shard_key_for(model)
+def _shard_key(model, storage, configured, candidate):
     opts = model._meta
     if storage not in SHARDED_TYPES:
         if configured is not None:
@@ -267,15 +275,62 @@ def plan_for(model, settings=None):
     Raises :class:`PlanError` when a SINGLESTORE entry cannot apply to it.
     """
     settings = settings or get_settings()
-    opts = model._meta
     storage = settings.storage_for(model)
+    if storage == AUTO:
+        return _auto_plan(model, settings)
+    return _plan(model, settings, storage, settings.shard_key_for(model))
+
+
+def _auto_plan(model, settings):
+    """The AUTO layout policy: the first layout that enforces every unique set.
+
+    In order: the sharded columnstore default; the columnstore table sharded by
+    the model's one unique set, when it declares exactly one; for a model in
+    UNENFORCED_UNIQUE, the default with those keys unenforced (the user chose
+    that over a reference table); a rowstore reference table, or a columnstore
+    one when a sort key is configured. When none fits, the default, whose
+    problems the checks report. A configured shard key is kept, so then only
+    the sharded storage types are tried.
+    """
+    configured = settings.shard_key_for(model)
+    default = ("COLUMNSTORE", configured)
+    enforced, declared = "enforced", "declared"
+    if configured is not None:
+        layouts = [(default, enforced), (("ROWSTORE", configured), enforced)]
+    else:
+        pk_names = tuple(field.name for field in model._meta.pk_fields)
+        sets = {names for *_, names in _declared_uniques(model)} - {pk_names}
+        layouts = [(default, enforced)]
+        if len(sets) == 1:
+            layouts.append((("COLUMNSTORE", *sets), enforced))
+        if settings.unenforced_unique_for(model):
+            layouts.append((default, declared))
+        layouts.append((("ROWSTORE REFERENCE", None), enforced))
+        layouts.append((("REFERENCE", None), enforced))
+    for (storage, shard_fields), wanted in layouts:
+        try:
+            plan = _plan(model, settings, storage, shard_fields, auto=True)
+        except PlanError:
+            continue
+        if plan.enforces_all or (
+            wanted == declared
+            and all(key.enforcement != IMPOSSIBLE for key in plan.uniques)
+        ):
+            return plan
+    return _plan(model, settings, *default, auto=True)
+
+
+def _plan(model, settings, storage, shard_fields, auto=False):
+    """The plan of ``model`` on ``storage``, sharded by ``shard_fields``
+    (field names; None for the default shard key)."""
+    opts = model._meta
     pk_columns = tuple(field.column for field in opts.pk_fields)
     if is_auto_through(model):
         links = [field for field in opts.local_concrete_fields if field.is_relation]
         candidate, demoted = tuple(field.column for field in links), pk_columns
     else:
         candidate, demoted = pk_columns, ()
-    shard_key = _shard_key(model, storage, settings, candidate)
+    shard_key = _shard_key(model, storage, shard_fields, candidate)
     sort_key = _sort_key(model, storage, settings)
     declared = list(_declared_uniques(model))
     if shard_key is None or (shard_key and set(shard_key) <= set(candidate)):
@@ -317,4 +372,5 @@ def plan_for(model, settings=None):
         uniques=tuple(uniques),
         demoted_columns=demoted,
         covered=tuple(covered),
+        auto=auto,
     )

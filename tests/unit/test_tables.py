@@ -506,3 +506,162 @@ def test_contrib_models_are_rowstore_reference_tables_with_every_unique_enforced
     # A user entry for the app beats the built-in default.
     user = apps.get_model("auth", "User")
     assert plan(user, STORAGE={"auth": "ROWSTORE"}).storage == "ROWSTORE"
+
+
+# The AUTO layout policy
+
+
+def auto(model, environ=None, **config):
+    return plan(model, environ, DEFAULT_STORAGE="AUTO", **config)
+
+
+@isolate_apps("tests.unit")
+def test_auto_keeps_the_sharded_columnstore_default_without_unique_sets():
+    class Event(Unit):
+        name = models.CharField(max_length=10)
+
+    class Tag(Unit):
+        events = models.ManyToManyField(Event)
+
+    assert auto(Event) == TablePlan(
+        db_table="unit_event",
+        storage="COLUMNSTORE",
+        primary_key=("id",),
+        shard_key=("id",),
+        sort_key=(),
+        uniques=(),
+        demoted_columns=(),
+        auto=True,
+    )
+    # The many-to-many table's (tag_id, event_id) primary key fits the default.
+    through = auto(Tag.events.through)
+    assert (through.storage, through.primary_key, through.shard_key) == (
+        "COLUMNSTORE",
+        ("tag_id", "event_id"),
+        ("tag_id",),
+    )
+    assert through.enforces_all and through.auto
+
+
+@isolate_apps("tests.unit")
+def test_auto_shards_by_the_one_unique_set():
+    class Newsletter(Unit):
+        email = models.CharField(max_length=100, unique=True)
+
+    class Visit(Unit):
+        page = models.IntegerField()
+        day = models.IntegerField()
+
+        class Meta(Unit.Meta):
+            unique_together = [("page", "day")]
+
+    assert auto(Newsletter) == TablePlan(
+        db_table="unit_newsletter",
+        storage="COLUMNSTORE",
+        primary_key=(),
+        shard_key=("email",),
+        sort_key=(),
+        uniques=(key(("email",), "field 'email'"),),
+        demoted_columns=("id",),
+        auto=True,
+    )
+    assert auto(Visit) == TablePlan(
+        db_table="unit_visit",
+        storage="COLUMNSTORE",
+        primary_key=(),
+        shard_key=("page", "day"),
+        sort_key=(),
+        uniques=(key(("page", "day"), "unique_together ('page', 'day')"),),
+        demoted_columns=("id",),
+        auto=True,
+    )
+
+
+@isolate_apps("tests.unit")
+def test_auto_makes_a_reference_table_when_no_sharded_layout_fits():
+    class Account(Unit):
+        email = models.CharField(max_length=100, unique=True)
+        handle = models.CharField(max_length=20, unique=True)
+
+    class Country(Unit):
+        code = models.CharField(max_length=2, primary_key=True)
+        name = models.CharField(max_length=40, unique=True)
+
+    assert auto(Account) == TablePlan(
+        db_table="unit_account",
+        storage="ROWSTORE REFERENCE",
+        primary_key=("id",),
+        shard_key=None,
+        sort_key=None,
+        uniques=(
+            key(("email",), "field 'email'"),
+            key(("handle",), "field 'handle'"),
+        ),
+        demoted_columns=(),
+        auto=True,
+    )
+    # Sharding by name would leave the natural primary key unenforced.
+    country = auto(Country)
+    assert (country.storage, country.primary_key, country.enforces_all) == (
+        "ROWSTORE REFERENCE",
+        ("code",),
+        True,
+    )
+    # With a sort key (columnstore only) the reference table is a columnstore one.
+    sorted_account = auto(Account, SORT_KEYS={"unit.Account": ["email"]})
+    assert (sorted_account.storage, sorted_account.sort_key) == (
+        "REFERENCE",
+        (("email", False),),
+    )
+    assert sorted_account.enforces_all
+
+
+@isolate_apps("tests.unit")
+def test_auto_respects_unenforced_unique_and_configured_shard_keys():
+    class Account(Unit):
+        email = models.CharField(max_length=100, unique=True)
+        handle = models.CharField(max_length=20, unique=True)
+
+    class Slot(Unit):
+        room = models.IntegerField(unique=True)
+        hour = models.IntegerField()
+
+        class Meta(Unit.Meta):
+            unique_together = [("room", "hour")]
+
+    unenforced = auto(Account, UNENFORCED_UNIQUE=["unit.Account"])
+    assert (unenforced.storage, unenforced.shard_key) == ("COLUMNSTORE", ("id",))
+    assert [key.enforcement for key in unenforced.uniques] == [
+        "unenforced",
+        "unenforced",
+    ]
+    # A configured shard key stays; a sharded rowstore table holds both keys.
+    slot = auto(Slot, SHARD_KEYS={"unit.Slot": ["room"]})
+    assert (slot.storage, slot.shard_key, slot.enforces_all) == (
+        "ROWSTORE",
+        ("room",),
+        True,
+    )
+    # When no sharded layout keeps the configured shard key, the default stays
+    # and its impossible key is left to the checks.
+    stuck = auto(Account, SHARD_KEYS={"unit.Account": ["handle"]})
+    assert (stuck.storage, stuck.shard_key) == ("COLUMNSTORE", ("handle",))
+    assert [key.enforcement for key in stuck.uniques] == ["impossible", "enforced"]
+
+
+@isolate_apps("tests.unit")
+def test_auto_from_storage_entries_and_the_environment():
+    class Account(Unit):
+        email = models.CharField(max_length=100, unique=True)
+        handle = models.CharField(max_length=20, unique=True)
+
+    for config, environ in [
+        ({"STORAGE": {"unit": "auto"}}, {}),
+        ({"STORAGE": {"unit.Account": "AUTO"}}, {}),
+        ({}, {"DJANGO_SINGLESTORE_TABLE_STORAGE_TYPE_UNIT": "Auto"}),
+    ]:
+        chosen = plan(Account, environ, **config)
+        assert (chosen.storage, chosen.auto) == ("ROWSTORE REFERENCE", True)
+    # An explicit storage type beats an AUTO default.
+    explicit = auto(Account, STORAGE={"unit.Account": "COLUMNSTORE"})
+    assert (explicit.storage, explicit.auto) == ("COLUMNSTORE", False)
