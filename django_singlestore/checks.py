@@ -9,6 +9,7 @@ or would drop a guarantee the model declares. Ids and texts live in
 import difflib
 
 from django.apps import apps as django_apps
+from django.conf import settings as django_settings
 from django.core import checks
 from django.db import connections, router
 from django.db.models import (
@@ -21,6 +22,7 @@ from django.db.models import (
 from django.db.models.fields import AutoFieldMixin
 
 from .conf import ENV_STORAGE_PREFIX, ENV_UNENFORCED_PREFIX, get_settings
+from .fixes import layout_fixes, python_literal
 from .tables import (
     COLUMNSTORE_RULE,
     SHARD_KEY_REFERENCE_PROBLEM,
@@ -161,6 +163,24 @@ CATALOG = {
         "that reference missing rows.",
         "Django's on_delete handling still runs for deletes made through the "
         "ORM; raw SQL, QuerySet.update() and bulk loads are not checked.",
+    ),
+    "singlestore.I002": (
+        checks.Info,
+        "The AUTO layout policy stores {label} (table {table!r}) as a {storage} "
+        "table: no sharded layout enforces all of its unique sets, {sets}.",
+        "A reference table keeps a full copy on every node and takes its writes "
+        "through the master aggregator. To shard it instead, give {label} its own "
+        "SINGLESTORE['STORAGE'] and SINGLESTORE['SHARD_KEYS'] entries (or list it "
+        "in SINGLESTORE['UNENFORCED_UNIQUE']).",
+    ),
+    "singlestore.I003": (
+        checks.Info,
+        "These settings give every model whose unique sets cannot be enforced "
+        "({labels}) a layout that enforces them; they replace SINGLESTORE in "
+        "settings.py:\n\nSINGLESTORE = {setting}\n",
+        "Or set SINGLESTORE['DEFAULT_STORAGE'] = 'AUTO' to have such a layout "
+        "chosen for every model (see the AUTO section of the settings docs first if "
+        "the tables already exist).",
     ),
 }
 
@@ -305,7 +325,48 @@ def check_model(model, settings=None):
         _unique_messages(model, plan)
         + _field_messages(model, plan)
         + _schema_messages(model)
+        + _auto_messages(model, plan)
     )
+
+
+def _auto_messages(model, plan):
+    if not (plan.auto and plan.reference):
+        return []
+    opts = model._meta
+    sets = [f"{key.origin} ({_columns(key.columns)})" for key in plan.uniques]
+    if not isinstance(opts.pk, AutoFieldMixin):
+        sets.insert(0, f"the primary key ({_columns(plan.primary_key)})")
+    return [
+        message(
+            "singlestore.I002",
+            model,
+            label=opts.label,
+            table=plan.db_table,
+            storage=plan.storage,
+            sets=", ".join(sets),
+        )
+    ]
+
+
+def layout_fix_messages(models, settings=None, raw=None):
+    """singlestore.I003 when some of ``models`` need a layout: the whole
+    SINGLESTORE setting that gives each one a layout enforcing its unique sets.
+
+    ``raw`` is the SINGLESTORE value as written (default: settings.py's).
+    """
+    settings = settings or get_settings()
+    if raw is None:
+        raw = getattr(django_settings, "SINGLESTORE", {})
+    fixes = layout_fixes(models, settings, raw)
+    if fixes is None:
+        return []
+    return [
+        message(
+            "singlestore.I003",
+            labels=", ".join(fixes.labels),
+            setting=python_literal(fixes.setting),
+        )
+    ]
 
 
 def check_foreign_keys(models):
@@ -425,11 +486,12 @@ def singlestore_models(app_configs=None, aliases=None):
 
 
 def check_models(app_configs=None, **kwargs):
-    """The models check: every table's plan."""
+    """The models check: every table's plan, then the layouts that fix them."""
+    models = singlestore_models(app_configs)
     found = []
-    for model in singlestore_models(app_configs):
+    for model in models:
         found.extend(check_model(model))
-    return found
+    return found + layout_fix_messages(models)
 
 
 def check_deployment(app_configs=None, **kwargs):

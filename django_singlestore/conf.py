@@ -116,6 +116,11 @@ def _label(key, where, model_only=False):
     return parts[0]
 
 
+def lookup_label(key):
+    """The lookup form of a valid ``"app_label[.ModelName]"`` key."""
+    return _label(key, "The key")
+
+
 def _labelled(entries, where, model_only=False):
     """Yield (lookup label, key, value) for ``entries``, refusing duplicates.
 
@@ -166,6 +171,12 @@ class SingleStoreConf(AppConf):
         prefix = "singlestore"
 
     def configure_singlestore(self, value):
+        """Validate ``value``; settings.SINGLESTORE keeps it as written, so the
+        fixes the checks suggest can be pasted over it."""
+        self.merged(value)
+        return value
+
+    def merged(self, value):
         """Return ``value`` merged over :data:`DEFAULTS`, every key validated."""
         _mapping(value, "SINGLESTORE")
         unknown = sorted(set(value) - set(DEFAULTS), key=str)
@@ -309,7 +320,7 @@ class SingleStoreSettings:
 
 def build_settings(value, environ):
     """Validate ``value`` (the SINGLESTORE dict) and ``environ``; freeze the result."""
-    merged = SingleStoreConf().configure_singlestore(value)
+    merged = SingleStoreConf().merged(value)
     env_storage = {
         app: parse_storage(text, f"The environment variable {name}")
         for app, name, text in _app_suffixes(environ, ENV_STORAGE_PREFIX)

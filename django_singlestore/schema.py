@@ -272,10 +272,19 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
     def _refuse_impossible(self, model, plan):
         if all(key.enforcement != tables.IMPOSSIBLE for key in plan.uniques):
             return
+        from .checks import layout_fix_messages, singlestore_models
+
+        # The fix covers every model that would be refused next, not only this
+        # one (``model`` may be a migration's historical model).
+        others = [
+            other
+            for other in singlestore_models(aliases=[self.connection.alias])
+            if other._meta.label_lower != model._meta.label_lower
+        ]
+        issues = [issue for issue in checks_for(model) if issue.level >= checks.ERROR]
         errors = [
             f"{issue.id}: {issue.msg} {issue.hint}"
-            for issue in checks_for(model)
-            if issue.level >= checks.ERROR
+            for issue in issues + layout_fix_messages([model, *others])
         ]
         raise NotSupportedError(
             f"SingleStore cannot hold the unique keys of the table "

@@ -43,7 +43,7 @@ SingleStore's documentation (see the project's singlestore-facts.md §1-§2):
   the model declaring the field unless ``"app_label.Model_field"`` is configured.
 - Storage ``"AUTO"`` is a layout policy, not a storage type: the plan is the
   first layout that enforces every unique set the model declares (see
-  :func:`_auto_plan`), and ``TablePlan.auto`` says the policy chose it.
+  :func:`auto_layout`), and ``TablePlan.auto`` says the policy chose it.
 """
 
 from dataclasses import dataclass
@@ -70,6 +70,7 @@ __all__ = [
     "PlanError",
     "TablePlan",
     "UniqueKey",
+    "auto_layout",
     "plan_for",
 ]
 
@@ -277,12 +278,14 @@ def plan_for(model, settings=None):
     settings = settings or get_settings()
     storage = settings.storage_for(model)
     if storage == AUTO:
-        return _auto_plan(model, settings)
+        return auto_layout(model, settings)[2]
     return _plan(model, settings, storage, settings.shard_key_for(model))
 
 
-def _auto_plan(model, settings):
+def auto_layout(model, settings):
     """The AUTO layout policy: the first layout that enforces every unique set.
+
+    Returns (storage type, shard-key field names or None for the default, plan).
 
     In order: the sharded columnstore default; the columnstore table sharded by
     the model's one unique set, when it declares exactly one; for a model in
@@ -316,8 +319,8 @@ def _auto_plan(model, settings):
             wanted == declared
             and all(key.enforcement != IMPOSSIBLE for key in plan.uniques)
         ):
-            return plan
-    return _plan(model, settings, *default, auto=True)
+            return storage, shard_fields, plan
+    return *default, _plan(model, settings, *default, auto=True)
 
 
 def _plan(model, settings, storage, shard_fields, auto=False):

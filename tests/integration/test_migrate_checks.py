@@ -51,10 +51,39 @@ def e001_hint(label, field="code"):
     )
 
 
+def fix_message(label, field="code"):
+    """singlestore.I003's text: the test settings plus the shard key of the fix."""
+    return (
+        "These settings give every model whose unique sets cannot be enforced "
+        f"({label}) a layout that enforces them; they replace SINGLESTORE in "
+        "settings.py:\n\n"
+        "SINGLESTORE = {\n"
+        '    "STORAGE": {\n'
+        '        "integration.Category": "ROWSTORE REFERENCE",\n'
+        '        "integration.Counter": "ROWSTORE",\n'
+        "    },\n"
+        '    "SORT_KEYS": {\n'
+        '        "integration.Item": ["-created"],\n'
+        "    },\n"
+        '    "SHARD_KEYS": {\n'
+        f'        "{label}": ["{field}"],\n'
+        "    },\n"
+        "}\n"
+    )
+
+
+FIX_HINT = (
+    "Or set SINGLESTORE['DEFAULT_STORAGE'] = 'AUTO' to have such a layout chosen "
+    "for every model (see the AUTO section of the settings docs first if the "
+    "tables already exist)."
+)
+
+
 def refusal(label, table, field="code"):
     return (
         f"SingleStore cannot hold the unique keys of the table {table}. "
-        f"singlestore.E001: {e001_message(field)} {e001_hint(label, field)}"
+        f"singlestore.E001: {e001_message(field)} {e001_hint(label, field)} "
+        f"singlestore.I003: {fix_message(label, field)} {FIX_HINT}"
     )
 
 
@@ -68,10 +97,13 @@ CHECK_ISSUES = (
     "AutoField on a sharded table; SingleStore's AUTO_INCREMENT values on "
     "sharded tables exceed 32 bits, so the backend stores the column as BIGINT.\n"
     '\tHINT: Set DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField" (or the '
-    "app's default_auto_field) and make a migration.\n"
+    "app's default_auto_field) and make a migration.\n\n"
+    "INFOS:\n"
+    "?: (singlestore.I003) " + fix_message("apps_refused.Ticket") + "\n"
+    "\tHINT: " + FIX_HINT + "\n"
 )
 # check counts the issues; migrate's own check run does not.
-CHECK_REPORT = CHECK_ISSUES + "\nSystem check identified 2 issues (0 silenced)."
+CHECK_REPORT = CHECK_ISSUES + "\nSystem check identified 3 issues (0 silenced)."
 MIGRATE_REPORT = CHECK_ISSUES
 
 

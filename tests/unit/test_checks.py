@@ -40,6 +40,18 @@ FK_NOTE = checks.Info(
 )
 
 
+def layout_fix(labels, setting):
+    return checks.Info(
+        "These settings give every model whose unique sets cannot be enforced "
+        f"({labels}) a layout that enforces them; they replace SINGLESTORE in "
+        f"settings.py:\n\n{setting}\n",
+        hint="Or set SINGLESTORE['DEFAULT_STORAGE'] = 'AUTO' to have such a layout "
+        "chosen for every model (see the AUTO section of the settings docs first if "
+        "the tables already exist).",
+        id="singlestore.I003",
+    )
+
+
 def run(model, environ=None, **config):
     return check_model(model, build_settings(config, environ or {}))
 
@@ -496,7 +508,7 @@ def test_checks_are_registered_by_the_app():
     assert sorted(CATALOG) == sorted(
         [f"singlestore.E00{n}" for n in range(1, 10)]
         + [f"singlestore.W00{n}" for n in range(1, 10)]
-        + ["singlestore.I001"]
+        + ["singlestore.I001", "singlestore.I002", "singlestore.I003"]
     )
 
 
@@ -587,7 +599,7 @@ def test_only_tables_that_migrate_creates_are_checked():
         shops = models.ManyToManyField(Shop)
 
     app_configs = [Shop._meta.apps.get_app_config("unit")]
-    with override_settings(UNIT_REPLACED_MODEL="unit.Shop"):
+    with override_settings(UNIT_REPLACED_MODEL="unit.Shop", SINGLESTORE={}):
         found = check_models(app_configs)
         checked = singlestore_checks.singlestore_models(app_configs)
     hint = (
@@ -604,5 +616,127 @@ def test_only_tables_that_migrate_creates_are_checked():
             obj=Shop,
             id="singlestore.E001",
         ),
+        layout_fix(
+            "unit.Shop",
+            'SINGLESTORE = {\n    "SHARD_KEYS": {\n        "unit.Shop": ["code"],\n    },\n}',
+        ),
     ]
     assert checked == [Shop, Tag.shops.through, Tag]
+
+
+@isolate_apps("tests.unit")
+def test_i002_names_each_table_auto_made_a_reference_table():
+    class Account(Unit):
+        email = models.CharField(max_length=100, unique=True)
+        handle = models.CharField(max_length=20, unique=True)
+
+    class Country(Unit):
+        code = models.CharField(max_length=2, primary_key=True)
+        name = models.CharField(max_length=40, unique=True)
+
+    class Newsletter(Unit):
+        email = models.CharField(max_length=100, unique=True)
+
+    hint = (
+        "A reference table keeps a full copy on every node and takes its writes "
+        "through the master aggregator. To shard it instead, give {label} its own "
+        "SINGLESTORE['STORAGE'] and SINGLESTORE['SHARD_KEYS'] entries (or list it "
+        "in SINGLESTORE['UNENFORCED_UNIQUE'])."
+    )
+    assert run(Account, DEFAULT_STORAGE="AUTO") == [
+        checks.Info(
+            "The AUTO layout policy stores unit.Account (table 'unit_account') as a "
+            "ROWSTORE REFERENCE table: no sharded layout enforces all of its unique "
+            "sets, field 'email' (email), field 'handle' (handle).",
+            hint=hint.format(label="unit.Account"),
+            obj=Account,
+            id="singlestore.I002",
+        )
+    ]
+    assert run(Country, DEFAULT_STORAGE="AUTO") == [
+        checks.Info(
+            "The AUTO layout policy stores unit.Country (table 'unit_country') as a "
+            "ROWSTORE REFERENCE table: no sharded layout enforces all of its unique "
+            "sets, the primary key (code), field 'name' (name).",
+            hint=hint.format(label="unit.Country"),
+            obj=Country,
+            id="singlestore.I002",
+        )
+    ]
+    # Sharded by its one unique set, or chosen by hand: nothing to say.
+    assert run(Newsletter, DEFAULT_STORAGE="AUTO") == []
+    assert run(Account, STORAGE={"unit.Account": "ROWSTORE REFERENCE"}) == []
+
+
+@isolate_apps("tests.unit")
+def test_i003_one_setting_fixes_every_flagged_model():
+    class Newsletter(Unit):
+        email = models.CharField(max_length=100, unique=True)
+
+    class Account(Unit):
+        email = models.CharField(max_length=100, unique=True)
+        handle = models.CharField(max_length=20, unique=True)
+
+    class Profile(Unit):
+        account = models.OneToOneField(Account, models.CASCADE)
+
+    class Stuck(Unit):
+        code = models.CharField(max_length=10, unique=True)
+        seat = models.IntegerField()
+
+    class Plain(Unit):
+        pass
+
+    raw = {
+        "DEFAULT_STORAGE": "ROWSTORE",
+        "STORAGE": {"unit.account": "COLUMNSTORE", "other": "REFERENCE"},
+        "SHARD_KEYS": {"unit.Stuck": ["seat"]},
+        "UNENFORCED_UNIQUE": {"zeta", "alpha"},
+    }
+    settings = build_settings(raw, {})
+    models_ = [Newsletter, Account, Profile, Stuck, Plain]
+    assert singlestore_checks.layout_fix_messages(models_, settings, raw) == [
+        layout_fix(
+            "unit.Newsletter, unit.Account, unit.Profile",
+            "SINGLESTORE = {\n"
+            '    "DEFAULT_STORAGE": "ROWSTORE",\n'
+            '    "STORAGE": {\n'
+            '        "other": "REFERENCE",\n'
+            '        "unit.Newsletter": "COLUMNSTORE",\n'
+            '        "unit.Account": "ROWSTORE REFERENCE",\n'
+            '        "unit.Profile": "COLUMNSTORE",\n'
+            "    },\n"
+            '    "SHARD_KEYS": {\n'
+            '        "unit.Stuck": ["seat"],\n'
+            '        "unit.Newsletter": ["email"],\n'
+            '        "unit.Profile": ["account"],\n'
+            "    },\n"
+            '    "UNENFORCED_UNIQUE": ["alpha", "zeta"],\n'
+            "}",
+        )
+    ]
+    # The pasted setting leaves only the model no layout can fix (its shard key
+    # is configured), and that one keeps its E001.
+    fixed = build_settings(
+        {
+            "DEFAULT_STORAGE": "ROWSTORE",
+            "STORAGE": {
+                "other": "REFERENCE",
+                "unit.Newsletter": "COLUMNSTORE",
+                "unit.Account": "ROWSTORE REFERENCE",
+                "unit.Profile": "COLUMNSTORE",
+            },
+            "SHARD_KEYS": {
+                "unit.Stuck": ["seat"],
+                "unit.Newsletter": ["email"],
+                "unit.Profile": ["account"],
+            },
+        },
+        {},
+    )
+    assert [
+        (message.id, message.obj)
+        for model in models_
+        for message in check_model(model, fixed)
+    ] == [("singlestore.E001", Stuck)]
+    assert singlestore_checks.layout_fix_messages(models_, fixed, raw) == []
