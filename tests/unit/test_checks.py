@@ -618,7 +618,8 @@ def test_only_tables_that_migrate_creates_are_checked():
         ),
         layout_fix(
             "unit.Shop",
-            'SINGLESTORE = {\n    "SHARD_KEYS": {\n        "unit.Shop": ["code"],\n    },\n}',
+            'SINGLESTORE = {\n    "SHARD_KEYS": {\n        "unit.Shop": ["code"],\n'
+            "    },\n}",
         ),
     ]
     assert checked == [Shop, Tag.shops.through, Tag]
