@@ -8,6 +8,7 @@ from django.test.utils import isolate_apps
 
 from django_singlestore.conf import (
     DEFAULTS,
+    SingleStoreConf,
     SingleStoreSettings,
     build_settings,
     get_settings,
@@ -318,6 +319,14 @@ def test_get_settings_is_cached_and_follows_override_settings(monkeypatch):
     monkeypatch.delenv("DJANGO_SINGLESTORE_SKIP_AUTOCOMMIT")
     get_settings.cache_clear()
     assert get_settings().skip_autocommit is False
+
+
+def test_the_setting_stays_as_written():
+    # django-appconf stores what configure_singlestore returns in settings.py's
+    # place; the fixes the checks print merge into the value as written.
+    written = {"STORAGE": {"shop.Order": "rowstore"}}
+    assert SingleStoreConf().configure_singlestore(written) is written
+    assert SingleStoreConf().merged(written)["STORAGE"] == {"shop.order": "ROWSTORE"}
 
 
 def test_settings_object_is_frozen():
