@@ -297,28 +297,26 @@ def auto_layout(model, settings):
     """
     configured = settings.shard_key_for(model)
     default = ("COLUMNSTORE", configured)
-    enforced, declared = "enforced", "declared"
+    # (layout, whether unenforced keys are acceptable on it)
     if configured is not None:
-        layouts = [(default, enforced), (("ROWSTORE", configured), enforced)]
+        layouts = [(default, False), (("ROWSTORE", configured), False)]
     else:
         pk_names = tuple(field.name for field in model._meta.pk_fields)
         sets = {names for *_, names in _declared_uniques(model)} - {pk_names}
-        layouts = [(default, enforced)]
+        layouts = [(default, False)]
         if len(sets) == 1:
-            layouts.append((("COLUMNSTORE", *sets), enforced))
+            layouts.append((("COLUMNSTORE", *sets), False))
         if settings.unenforced_unique_for(model):
-            layouts.append((default, declared))
-        layouts.append((("ROWSTORE REFERENCE", None), enforced))
-        layouts.append((("REFERENCE", None), enforced))
-    for (storage, shard_fields), wanted in layouts:
+            # Listed in UNENFORCED_UNIQUE: no key of the plan is impossible.
+            layouts.append((default, True))
+        layouts.append((("ROWSTORE REFERENCE", None), False))
+        layouts.append((("REFERENCE", None), False))
+    for (storage, shard_fields), unenforced_fits in layouts:
         try:
             plan = _plan(model, settings, storage, shard_fields, auto=True)
         except PlanError:
             continue
-        if plan.enforces_all or (
-            wanted == declared
-            and all(key.enforcement != IMPOSSIBLE for key in plan.uniques)
-        ):
+        if unenforced_fits or plan.enforces_all:
             return storage, shard_fields, plan
     return *default, _plan(model, settings, *default, auto=True)
 
