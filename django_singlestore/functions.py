@@ -20,9 +20,18 @@ TEMPORAL_TYPES = {"DateField", "DateTimeField", "TimeField"}
 CAST_TEMPLATE = "(%(expressions)s) :> %(db_type)s"
 
 
+def is_array_position(key):
+    """Whether the key ``key`` reads an array position: ASCII digits only.
+
+    ``str.isdigit()`` also accepts '²' and '٣', which int() refuses or reads
+    as a number no JSON text would use; such keys name object members.
+    """
+    return key.isascii() and key.isdigit()
+
+
 def key_argument(key):
     """An array position is an integer argument, any other key a string."""
-    return int(key) if key.isdigit() else key
+    return int(key) if is_array_position(key) else key
 
 
 def key_path_sql(lhs, params, keys, function, final_key=None):
@@ -63,7 +72,7 @@ def has_key(self, compiler, connection):
         sql, part_params = key_path_sql(
             lhs, lhs_params, [*prefix, *path], "JSON_MATCH_ANY_EXISTS", final
         )
-        if final.isdigit():
+        if is_array_position(final):
             # SingleStore's docs do not say whether a digit key reads an array
             # position, so require an object around it.
             container, container_params = (

@@ -83,6 +83,10 @@ def test_casts(session, sql, expected):
             f"SELECT JSON_COMPACT({S}.json_step({S}.json_step(d, 'a'), '0')) c FROM t",
         ),
         (
+            "SELECT JSON_EXTRACT_JSON(d, '-1') c FROM t",
+            f"SELECT JSON_COMPACT({S}.json_step(d, '-1')) c FROM t",
+        ),
+        (
             "SELECT JSON_BUILD_ARRAY(1, 'a') c",
             "SELECT JSON_COMPACT(JSON_ARRAY(1, 'a')) c",
         ),

@@ -149,6 +149,22 @@ def test_digit_keys_with_leading_zeros_index_arrays(docs):
     ) == [(1, "8", 0)]
 
 
+def test_member_names_starting_with_a_minus_sign(docs):
+    # MariaDB's path syntax finds nothing under '$."-1"'; the double looks
+    # such names up member by member, comparing bytes.
+    docs.cursor().execute(
+        'INSERT INTO docs VALUES (3, \'{"-1": 10, "-": {"-x": "deep"}, "-X": 1}\','
+        " NULL)"
+    )
+    assert rows(
+        docs,
+        "SELECT JSON_EXTRACT_JSON(doc, '-1'), JSON_EXTRACT_DOUBLE(doc, '-1'),"
+        " JSON_EXTRACT_STRING(doc, '-', '-x'), JSON_EXTRACT_STRING(doc, '-', '-X'),"
+        " JSON_MATCH_ANY_EXISTS(doc, '-1'), JSON_MATCH_ANY_EXISTS(doc, '-2'),"
+        " JSON_EXTRACT_JSON('[5, 6]', '-1') FROM docs WHERE id = 3",
+    ) == [("10", 10.0, "deep", None, 1, 0, None)]
+
+
 def test_colon_operators_and_chains(docs):
     assert rows(
         docs,

@@ -62,6 +62,25 @@ RETURN CASE
   WHEN v IS NULL OR JSON_TYPE(v) = 'NULL' THEN NULL
   WHEN JSON_TYPE(v) = 'STRING' THEN JSON_UNQUOTE(v)
   ELSE JSON_COMPACT(v) END""",
+    # An object member by name, compared as bytes, for names MariaDB's path
+    # syntax cannot quote: a name starting with '-' ('$."-1"' finds nothing).
+    # JSON_KEYS and '$.*' list the members in the same order.
+    "json_member": """
+CREATE FUNCTION {s}.json_member(doc LONGTEXT CHARSET utf8mb4,
+  k LONGTEXT CHARSET utf8mb4)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+BEGIN
+  DECLARE names LONGTEXT CHARSET utf8mb4 DEFAULT JSON_KEYS(doc);
+  DECLARE i BIGINT DEFAULT 0;
+  WHILE i < JSON_LENGTH(names) DO
+    IF CAST(JSON_UNQUOTE(JSON_EXTRACT(names, CONCAT('$[', i, ']'))) AS BINARY)
+        = CAST(k AS BINARY) THEN
+      RETURN JSON_EXTRACT(JSON_EXTRACT(doc, '$.*'), CONCAT('$[', i, ']'));
+    END IF;
+    SET i = i + 1;
+  END WHILE;
+  RETURN NULL;
+END""",
     # One key-path step: a string of digits indexes an array, any other key
     # names an object member; NULL when the step does not match.
     "json_step": """
@@ -73,6 +92,7 @@ RETURN CASE
   WHEN JSON_TYPE(doc) = 'ARRAY' THEN
     IF(k REGEXP '^[0-9]+$',
        JSON_EXTRACT(doc, CONCAT('$[', CAST(k AS UNSIGNED), ']')), NULL)
+  WHEN JSON_TYPE(doc) = 'OBJECT' AND k LIKE '-%' THEN {s}.json_member(doc, k)
   WHEN JSON_TYPE(doc) = 'OBJECT' THEN JSON_EXTRACT(doc,
     CONCAT('$."', REPLACE(REPLACE(k, '\\\\', '\\\\\\\\'), '"', '\\\\"'), '"'))
   ELSE NULL END""",

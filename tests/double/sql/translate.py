@@ -197,7 +197,8 @@ def _literal_path(keys):
 
     None when a key is an expression or a string of digits: SingleStore lets
     '0' address an array position or an object key, which only json_step can
-    decide at run time.
+    decide at run time. None too for a name starting with '-', which MariaDB's
+    path syntax cannot quote (json_step looks it up by name).
     """
     pieces = []
     for key in keys:
@@ -206,7 +207,7 @@ def _literal_path(keys):
             pieces.append(f"[{sig[0].text}]")
         elif len(sig) == 1 and sig[0].kind == "str":
             name = string_value(sig[0].text)
-            if name.isdigit():
+            if name.isdigit() or name.startswith("-"):
                 return None
             pieces.append(_member(name))
         else:
