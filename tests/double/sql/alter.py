@@ -6,7 +6,7 @@ specification is checked and rendered on its own; the catalog changes only
 when MariaDB ran the whole statement.
 """
 
-from . import errors
+from . import computed, errors
 from .ddl import parse_column, parse_key, qualified_name
 from .outcomes import Forward
 from .tables import (
@@ -41,11 +41,10 @@ def alter_table(session, sql, items):
     db, table, nxt = table_ref(session, items, at + 1)
     if db is None or nxt >= len(sig):
         return Forward(sql)
-    engine = session.engine
     meta = table_meta(session, db, table).copy()
     head = render(items[: pos[nxt]])
     specs = split_commas(items[pos[nxt] :])
-    state = _AlterState(engine, db, table, meta, sql, offset_of(items, pos[nxt]))
+    state = _AlterState(session, db, table, meta, sql, offset_of(items, pos[nxt]))
     rendered = []
     for spec in specs:
         result = state.spec(spec)
@@ -70,8 +69,9 @@ def alter_table(session, sql, items):
 
 
 class _AlterState:
-    def __init__(self, engine, db, table, meta, sql, offset):
-        self.engine = engine
+    def __init__(self, session, db, table, meta, sql, offset):
+        self.session = session
+        self.engine = session.engine
         self.db = db
         self.table = table
         self.meta = meta
@@ -153,6 +153,9 @@ class _AlterState:
             parts = split_commas(rest[0].items)
             out = []
             for part in parts:
+                if parse_column(part).computed is not None:
+                    # ADD (col def, ...) takes plain column definitions only.
+                    return self.syntax(spec, 1)
                 done = self.add_column(part)
                 if not isinstance(done, str):
                     return done
@@ -168,6 +171,9 @@ class _AlterState:
         column = parse_column(part)
         if column.check:
             return errors.fail("check_constraint")
+        refused = computed.refusal(self.sql, column)
+        if refused:
+            return refused
         if self.meta.columnstore and column.auto_increment:
             return errors.fail("auto_increment_change", col=column.name)
         if column.primary:
@@ -179,6 +185,9 @@ class _AlterState:
                 return errors.fail("unique_shard", name=column.name)
         if column.vector:
             self.meta.vectors[column.name] = column.vector
+        if column.computed is not None:
+            self.meta.computed[column.name] = computed.catalog_entry(column)
+            return computed.render_mariadb(self.session, column)
         if is_json(column):
             self.meta.json_columns.append(column.name)
         return render_column(strip(part)).strip()
@@ -239,6 +248,12 @@ class _AlterState:
     def modify(self, spec, sig, at):
         name = sig[at].text.strip("`")
         column = parse_column(spec[index_of(spec, sig[at]) :])
+        if column.computed is not None:
+            # MODIFY takes a plain column definition only.
+            return self.syntax(spec, at + 1)
+        refused = computed.refusal(self.sql, column)
+        if refused:
+            return refused
         if self.meta.columnstore:
             failed = self.columnstore_change(name, column)
             if failed:

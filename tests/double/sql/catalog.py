@@ -37,6 +37,8 @@ class TableMeta:
     vector_indexes: dict = field(default_factory=dict)
     # {"name": n, "columns": [...], "version": 1|2} or None
     fulltext: dict | None = None
+    # computed column -> {"expression": SingleStore text, "not_null": bool}
+    computed: dict = field(default_factory=dict)
 
     @property
     def columnstore(self):
@@ -68,6 +70,8 @@ class TableMeta:
         self.json_columns = [swap(c) for c in self.json_columns]
         if old in self.vectors:
             self.vectors[new] = self.vectors.pop(old)
+        if old in self.computed:
+            self.computed[new] = self.computed.pop(old)
         for index in self.vector_indexes.values():
             index["column"] = swap(index["column"])
         if self.fulltext:
@@ -75,6 +79,7 @@ class TableMeta:
 
     def drop_column(self, name):
         self.vectors.pop(name, None)
+        self.computed.pop(name, None)
         self.json_columns = [c for c in self.json_columns if c != name]
         self.sort_key = [[c, d] for c, d in self.sort_key if c != name]
         for key_name, key in list(self.unenforced.items()):

@@ -7,6 +7,7 @@ return plain records; ddl_rules.py decides and renders.
 
 from dataclasses import dataclass, field
 
+from .computed import split_definition
 from .tokens import Group, render, significant, split_commas, unquote_ident
 
 VECTOR_TYPES = ("F32", "F16", "F64", "I8", "I16", "I32", "I64")
@@ -35,6 +36,14 @@ class Column:
     auto_increment: bool = False
     not_null: bool = False
     check: bool = False
+    # Computed columns (computed.py): the expression text, the items after
+    # PERSISTED (None without PERSISTED) and the items after the type.
+    computed: str | None = None
+    computed_tail: list | None = None
+    after_type: list = field(default_factory=list)
+    # The text from MySQL's generated-column syntax on (GENERATED ALWAYS AS,
+    # or "type AS (expr)"), which SingleStore cannot parse.
+    generated_near: str | None = None
 
 
 def is_name(item):
@@ -148,8 +157,12 @@ def parse_column(part):
     """A Column for a column definition's items (name first)."""
     sig = significant(part)
     col = Column(name_of(sig[0]), "")
-    type_items = []
+    computed = split_definition(part)
     i = 1
+    if computed is not None:
+        col.computed, col.computed_tail = computed
+        sig = [sig[0], *significant(col.computed_tail or [])]
+    type_items = []
     while i < len(sig):
         item = sig[i]
         if isinstance(item, Group) or (
@@ -162,6 +175,13 @@ def parse_column(part):
     if type_items and type_items[0].is_word("VECTOR"):
         col.vector = vector_spec(type_items[1] if len(type_items) > 1 else None)
     col.type_text = render(_spaced(type_items))
+    col.after_type = sig[i:]
+    mysql_form = [
+        item for item in sig[1:] if item.is_word("GENERATED") or item.is_word("AS")
+    ]
+    if mysql_form and computed is None:
+        at = next(j for j, item in enumerate(part) if item is mysql_form[0])
+        col.generated_near = render(part[at:]).strip()
     words = _words(sig[i:])
     for j, word in enumerate(words):
         if word == "PRIMARY" or (

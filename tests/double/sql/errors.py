@@ -158,6 +158,12 @@ ERRORS = {
         "(columnstore only; message inferred)",
     ),
     "savepoint": _feature("SAVEPOINT", "EF tests; UP uses_savepoints=False"),
+    "computed_auto": _other(
+        "The test double cannot infer the type of the computed column '{col}' "
+        "(PERSISTED AUTO); name its type.",
+        "the double's own refusal: D/db/v8.5/reference/sql-reference/"
+        "data-definition-language-ddl/create-table/ allows PERSISTED AUTO",
+    ),
     "isolation": _feature(
         "{level} isolation level",
         "D/db/v9.1/introduction/faqs/durability "

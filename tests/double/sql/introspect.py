@@ -8,7 +8,7 @@ MATCH (TABLE t) AGAINST and BM25 use the table's FULLTEXT columns.
 
 import re
 
-from . import errors
+from . import computed, errors
 from .catalog import SCHEMA
 from .ddl import is_name, qualified_name
 from .outcomes import Forward
@@ -113,6 +113,7 @@ def singlestore_ddl(text, meta):
             rf"\1vector({dims}, {elem})",
             text,
         )
+    text = computed.show_create(text, meta.computed)
     for index in meta.unenforced:
         pattern = rf"\n  KEY {re.escape(quote_ident(index))} (\([^\n]*?\))(,?)\n"
         rely = "RELY" if meta.unenforced[index]["rely"] else "NORELY"
@@ -304,7 +305,8 @@ _COLUMNS = (
     " IF(x.col IS NULL, c.CHARACTER_OCTET_LENGTH, NULL) AS CHARACTER_OCTET_LENGTH,"
     " c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION,"
     " c.CHARACTER_SET_NAME, c.COLLATION_NAME,"
-    " COALESCE(x.column_type, c.COLUMN_TYPE) AS COLUMN_TYPE, c.COLUMN_KEY, c.EXTRA,"
+    " COALESCE(x.column_type, c.COLUMN_TYPE) AS COLUMN_TYPE, c.COLUMN_KEY,"
+    " IF(c.EXTRA = 'STORED GENERATED', '" + computed.EXTRA + "', c.EXTRA) AS EXTRA,"
     " c.PRIVILEGES, c.COLUMN_COMMENT, c.IS_GENERATED, c.GENERATION_EXPRESSION"
     " FROM information_schema.COLUMNS c LEFT JOIN {s}.column_types x"
     " ON x.db = c.TABLE_SCHEMA AND x.tbl = c.TABLE_NAME AND x.col = c.COLUMN_NAME)"

@@ -8,7 +8,7 @@ renders the MariaDB statement, and returns a Forward whose on_done writes
 the catalog only when MariaDB succeeded.
 """
 
-from . import errors
+from . import computed, errors
 from .catalog import COLUMNSTORE, ROWSTORE, TableMeta
 from .ddl import definition_kind, is_name, parse_column, parse_key, qualified_name
 from .outcomes import Forward
@@ -153,7 +153,7 @@ def create_table(session, sql, items):
         meta = source.copy() if source else meta
         meta.temporary = "TEMPORARY" in modifiers
     elif isinstance(body, Group):
-        outcome = _create_body(meta, body)
+        outcome = _create_body(session, sql, meta, body)
         if not isinstance(outcome, str):
             return outcome
         out[pos[nxt]] = Tok("raw", "(" + outcome + ")")
@@ -170,7 +170,7 @@ def create_table(session, sql, items):
     return Forward(render(out), on_done)
 
 
-def _create_body(meta, body):
+def _create_body(session, sql, meta, body):
     """Check the definitions, fill `meta`, return the MariaDB body or a Fail."""
     keys, columns, parts = [], [], []
     for part in split_commas(body.items):
@@ -190,9 +190,16 @@ def _create_body(meta, body):
         column = parse_column(part)
         if column.check:
             return errors.fail("check_constraint")
+        refused = computed.refusal(sql, column)
+        if refused:
+            return refused
         columns.append(column)
         if column.vector:
             meta.vectors[column.name] = column.vector
+        if column.computed is not None:
+            meta.computed[column.name] = computed.catalog_entry(column)
+            parts.append(" " + computed.render_mariadb(session, column))
+            continue
         if is_json(column):
             meta.json_columns.append(column.name)
         parts.append(render_column(part))
