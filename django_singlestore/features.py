@@ -77,8 +77,9 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
     supports_expression_indexes = False
     supports_index_column_ordering = False
     collate_as_index_expression = False
-    # Computed columns use "AS expr PERSISTED type", not GENERATED ALWAYS.
-    supports_stored_generated_columns = False
+    # GeneratedField(db_persist=True) is a computed column, "col AS expr
+    # PERSISTED type" (computed.py); SingleStore has no virtual columns.
+    supports_stored_generated_columns = True
     supports_virtual_generated_columns = False
     # Column defaults must be literals (or CURRENT_TIMESTAMP).
     supports_expression_defaults = False

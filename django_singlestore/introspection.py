@@ -9,7 +9,9 @@ Constraints: the shard key (``__SHARDKEY``, index type SHARD) and the sort
 key (CLUSTERED COLUMNSTORE) are not constraints Django manages and are left
 out of :meth:`get_constraints`. An ``UNIQUE KEY ... UNENFORCED`` key is
 reported as ``unique: True`` (the model declares it unique, and migrations
-find it by that) with ``"enforced": False``. Foreign keys are never stored by
+find it by that) with ``"enforced": False``. A computed column's expression,
+printed only by SHOW CREATE TABLE, is ``FieldInfo.computed`` (None for the
+other columns). Foreign keys are never stored by
 SingleStore, so :meth:`get_relations` is empty and ``inspectdb`` writes
 foreign-key columns as integer fields.
 """
@@ -23,10 +25,12 @@ from django.db.backends.base.introspection import TableInfo as BaseTableInfo
 from django.db.models import Index
 from singlestoredb.mysql.constants import FIELD_TYPE
 
+from .computed import COMPUTED_EXTRA, computed_columns
+
 FieldInfo = namedtuple(
     "FieldInfo",
     BaseFieldInfo._fields
-    + ("extra", "is_unsigned", "comment", "data_type", "primary_key"),
+    + ("extra", "is_unsigned", "comment", "data_type", "primary_key", "computed"),
 )
 TableInfo = namedtuple("TableInfo", BaseTableInfo._fields + ("comment",))
 ColumnLine = namedtuple(
@@ -123,6 +127,9 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
             for name, column, *_ in self._statistics(cursor, table_name)
             if name == "PRIMARY"
         }
+        expressions = {}
+        if any(info.extra == COMPUTED_EXTRA for info in columns.values()):
+            expressions = computed_columns(self._create_table(cursor, table_name))
         cursor.execute(
             f"SELECT * FROM {self.connection.ops.quote_name(table_name)} LIMIT 1"
         )
@@ -149,6 +156,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                     info.comment,
                     (info.data_type or "").lower(),
                     line[0] in primary,
+                    expressions.get(line[0]),
                 )
             )
         return fields
@@ -172,12 +180,15 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         )
         return cursor.fetchall()
 
-    def _unenforced_names(self, cursor, table_name):
+    def _create_table(self, cursor, table_name):
         cursor.execute(
             f"SHOW CREATE TABLE {self.connection.ops.quote_name(table_name)}"
         )
         row = cursor.fetchone()
-        ddl = row[1] if row else ""
+        return row[1] if row else ""
+
+    def _unenforced_names(self, cursor, table_name):
+        ddl = self._create_table(cursor, table_name)
         return {name.replace("``", "`") for name in UNENFORCED_RE.findall(ddl)}
 
     def get_constraints(self, cursor, table_name):

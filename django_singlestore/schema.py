@@ -32,6 +32,7 @@ from django.db.models import BigAutoField
 from django.db.models.fields import AutoFieldMixin
 
 from . import tables
+from .computed import unwrap
 
 NARROW_INTEGER = re.compile(r"^(integer|int|smallint)\b", re.IGNORECASE)
 
@@ -117,6 +118,23 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             new_db_params,
             strict,
         )
+
+    # Computed columns (GeneratedField): "col AS expr PERSISTED type".
+
+    def column_sql(self, model, field, include_default=False):
+        if field.generated:
+            return self._computed_column_sql(field)
+        return super().column_sql(model, field, include_default)
+
+    def _computed_column_sql(self, field):
+        expression, params = field.generated_sql(self.connection)
+        db_params = field.db_parameters(connection=self.connection)
+        parts = ["AS", unwrap(expression), "PERSISTED", db_params["type"]]
+        if db_params.get("collation"):
+            parts.append(self._collate_sql(db_params["collation"]))
+        if field.db_comment:
+            parts.append(self._comment_sql(field.db_comment).strip())
+        return " ".join(parts), list(params)
 
     # Defaults: literals only, on every column type (SingleStore 8.1.12+).
 
