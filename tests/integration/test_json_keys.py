@@ -87,9 +87,7 @@ def test_every_path_finds_the_key(doc_per_key, number, key):
         assert list(mine.values_list(path, flat=True)) == [value]
     assert list(mine.values_list(KT(path), flat=True)) == [value]
     assert list(mine.values_list(KeyTransform(key, "data"), flat=True)) == [value]
-    assert list(mine.values_list(KeyTextTransform(key, "data"), flat=True)) == [
-        value
-    ]
+    assert list(mine.values_list(KeyTextTransform(key, "data"), flat=True)) == [value]
     assert list(mine.annotate(v=F(path)).values_list("v", flat=True)) == [value]
     assert list(mine.order_by(path).values_list("id", flat=True)) == [number]
 

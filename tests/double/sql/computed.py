@@ -94,5 +94,3 @@ def show_create(text, computed):
             text,
         )
     return text
-
-
