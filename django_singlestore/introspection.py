@@ -11,7 +11,10 @@ out of :meth:`get_constraints`. An ``UNIQUE KEY ... UNENFORCED`` key is
 reported as ``unique: True`` (the model declares it unique, and migrations
 find it by that) with ``"enforced": False``. A computed column's expression,
 printed only by SHOW CREATE TABLE, is ``FieldInfo.computed`` (None for the
-other columns). Foreign keys are never stored by
+other columns). A table without a PRIMARY KEY reports
+its AUTO_INCREMENT column, if any, as the primary key column (the column
+SingleStore keeps unique, and the model's primary key in TablePlan's terms).
+Foreign keys are never stored by
 SingleStore, so :meth:`get_relations` is empty and ``inspectdb`` writes
 foreign-key columns as integer fields.
 """
@@ -122,11 +125,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
 
     def get_table_description(self, cursor, table_name):
         columns = self._columns(cursor, table_name)
-        primary = {
-            column
-            for name, column, *_ in self._statistics(cursor, table_name)
-            if name == "PRIMARY"
-        }
+        primary = set(self._primary_columns(cursor, table_name, columns))
         expressions = {}
         if any(info.extra == COMPUTED_EXTRA for info in columns.values()):
             expressions = computed_columns(self._create_table(cursor, table_name))
@@ -160,6 +159,28 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                 )
             )
         return fields
+
+    def _primary_columns(self, cursor, table_name, columns):
+        """The PRIMARY KEY's columns in key order; for a table without one, its
+        AUTO_INCREMENT column, which SingleStore keeps unique by generating
+        the values (TablePlan gives this shape to a model sharded by a column
+        outside its primary key)."""
+        primary = [
+            column
+            for name, column, *_ in self._statistics(cursor, table_name)
+            if name == "PRIMARY"
+        ]
+        if primary:
+            return primary
+        return [
+            name
+            for name, info in columns.items()
+            if "auto_increment" in (info.extra or "").lower()
+        ][:1]
+
+    def get_primary_key_columns(self, cursor, table_name):
+        columns = self._columns(cursor, table_name)
+        return self._primary_columns(cursor, table_name, columns)
 
     def get_sequences(self, cursor, table_name, table_fields=()):
         for info in self.get_table_description(cursor, table_name):

@@ -94,7 +94,7 @@ def expected_class(field):
         "AutoField"
     ):
         # Kept AUTO_INCREMENT outside the primary key (many-to-many tables).
-        return "BigIntegerField"
+        return "AutoIncrementField"
     if kind == "SlugField":
         return "CharField"
     return connection.features.introspected_field_types.get(kind, kind)
@@ -172,28 +172,36 @@ def test_generated_through_model_passes_the_system_checks(table):
 def test_text_of_a_many_to_many_table():
     assert inspectdb("integration_item_tags", "django_flatpage_sites") == (
         HEADER
-        + """
+        + """import django_singlestore.fields
+
 
 class IntegrationItemTags(models.Model):
     pk = models.CompositePrimaryKey('item_id', 'tag_id')
-    id = models.BigIntegerField()
-    item_id = models.BigIntegerField()
-    tag_id = models.BigIntegerField()
+    id = django_singlestore.fields.AutoIncrementField()
+    item_id = models.BigIntegerField(db_index=True)
+    tag_id = models.BigIntegerField(db_index=True)
 
     class Meta:
         managed = False
         db_table = 'integration_item_tags'
 
+    # SingleStore layout; put in settings.SINGLESTORE (app_label: this app's label):
+    #     'STORAGE': {'app_label.IntegrationItemTags': 'COLUMNSTORE'},
+    #     'SHARD_KEYS': {'app_label.IntegrationItemTags': ['item_id']},
+
 
 class DjangoFlatpageSites(models.Model):
     pk = models.CompositePrimaryKey('flatpage_id', 'site_id')
-    id = models.BigIntegerField()
-    flatpage_id = models.BigIntegerField()
-    site_id = models.BigIntegerField()
+    id = django_singlestore.fields.AutoIncrementField()
+    flatpage_id = models.BigIntegerField(db_index=True)
+    site_id = models.BigIntegerField(db_index=True)
 
     class Meta:
         managed = False
         db_table = 'django_flatpage_sites'
+
+    # SingleStore layout; put in settings.SINGLESTORE (app_label: this app's label):
+    #     'STORAGE': {'app_label.DjangoFlatpageSites': 'ROWSTORE REFERENCE'},
 """
     )
 
@@ -220,11 +228,14 @@ class AuthUser(models.Model):
         managed = False
         db_table = 'auth_user'
 
+    # SingleStore layout; put in settings.SINGLESTORE (app_label: this app's label):
+    #     'STORAGE': {'app_label.AuthUser': 'ROWSTORE REFERENCE'},
+
 
 class DjangoRedirect(models.Model):
     id = models.BigAutoField(primary_key=True)  # AutoField?
-    site_id = models.BigIntegerField()
-    old_path = models.CharField(max_length=200)
+    site_id = models.BigIntegerField(db_index=True)
+    old_path = models.CharField(max_length=200, db_index=True)
     new_path = models.CharField(max_length=200)
 
     class Meta:
@@ -232,15 +243,21 @@ class DjangoRedirect(models.Model):
         db_table = 'django_redirect'
         unique_together = (('site_id', 'old_path'),)
 
+    # SingleStore layout; put in settings.SINGLESTORE (app_label: this app's label):
+    #     'STORAGE': {'app_label.DjangoRedirect': 'ROWSTORE REFERENCE'},
+
 
 class DjangoSession(models.Model):
     session_key = models.CharField(primary_key=True, max_length=40)
     session_data = models.TextField()
-    expire_date = models.DateTimeField()
+    expire_date = models.DateTimeField(db_index=True)
 
     class Meta:
         managed = False
         db_table = 'django_session'
+
+    # SingleStore layout; put in settings.SINGLESTORE (app_label: this app's label):
+    #     'STORAGE': {'app_label.DjangoSession': 'ROWSTORE REFERENCE'},
 """
     )
 
@@ -259,6 +276,9 @@ class IntegrationCategory(models.Model):
         managed = False
         db_table = 'integration_category'
 
+    # SingleStore layout; put in settings.SINGLESTORE (app_label: this app's label):
+    #     'STORAGE': {'app_label.IntegrationCategory': 'ROWSTORE REFERENCE'},
+
 
 class IntegrationCounter(models.Model):
     code = models.CharField(primary_key=True, max_length=10)
@@ -268,6 +288,9 @@ class IntegrationCounter(models.Model):
     class Meta:
         managed = False
         db_table = 'integration_counter'
+
+    # SingleStore layout; put in settings.SINGLESTORE (app_label: this app's label):
+    #     'STORAGE': {'app_label.IntegrationCounter': 'ROWSTORE'},
 """
     )
 
@@ -317,7 +340,15 @@ def test_unenforced_unique_key_comes_back_unique(badge_table):
         "apps_inspect_badge_code_a972eb9f_uniq": (["code"], True, False),
     }
     # No primary key (unique keys must hold the shard key): the id column,
-    # still AUTO_INCREMENT, is a plain integer.
+    # still AUTO_INCREMENT, is the model's primary key again.
     lines = inspectdb(badge_table).splitlines()
-    assert "    id = models.BigIntegerField()" in lines
+    assert "    id = models.BigAutoField(primary_key=True)  # AutoField?" in lines
     assert "    code = models.BigIntegerField(unique=True)" in lines
+    assert lines[-5:] == [
+        "    # SingleStore layout; put in settings.SINGLESTORE (app_label: this "
+        "app's label):",
+        "    #     'STORAGE': {'app_label.AppsInspectBadge': 'COLUMNSTORE'},",
+        "    #     'SHARD_KEYS': {'app_label.AppsInspectBadge': ['owner']},",
+        "    #     'SORT_KEYS': {'app_label.AppsInspectBadge': ['-level']},",
+        "    #     'UNENFORCED_UNIQUE': ['app_label.AppsInspectBadge'],",
+    ]

@@ -1,0 +1,1 @@
+"""The inspectdb command, with SingleStore table layouts."""

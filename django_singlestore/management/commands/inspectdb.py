@@ -1,0 +1,172 @@
+"""inspectdb for SingleStore: models that recreate each table, and its layout.
+
+Django's command, with these differences on a SingleStore connection:
+
+- a computed column becomes ``GeneratedField(expression=RawSQL(...),
+  output_field=..., db_persist=True)`` over the expression SHOW CREATE TABLE
+  prints;
+- an AUTO_INCREMENT column outside the primary key (the ``id`` of the
+  backend's many-to-many tables) becomes
+  :class:`django_singlestore.fields.AutoIncrementField`, and the module
+  imports ``django_singlestore.fields``;
+- a plain (non-unique) key becomes ``db_index=True`` or a ``Meta.indexes``
+  entry, so the recreated table has the same keys;
+- each model's class ends with a comment block holding the ``SINGLESTORE``
+  entries (STORAGE, SHARD_KEYS, SORT_KEYS, UNENFORCED_UNIQUE) that give its
+  table the same layout, ready to paste; ``--app-label`` names the app the
+  models go into (``app_label`` otherwise).
+
+A table layout cannot be said in a model class: it lives in the settings.
+"""
+
+from django.core.management.commands import inspectdb
+from django.db import connections
+
+FIELDS_MODULE = "django_singlestore.fields"
+
+
+class Source(str):
+    """Python source that the model text holds as it is (repr() is itself)."""
+
+    def __repr__(self):
+        return str(self)
+
+
+class Command(inspectdb.Command):
+    help = (
+        inspectdb.Command.help
+        + " On SingleStore, each model also gets the SINGLESTORE settings entries "
+        "of its table's layout, as a comment."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--app-label",
+            default="app_label",
+            help="The app label of the models in the SINGLESTORE entries "
+            "(default: 'app_label', to be replaced).",
+        )
+
+    def handle_inspection(self, options):
+        connection = connections[options["database"]]
+        self.singlestore = connection if connection.vendor == "singlestore" else None
+        self.app_label = options["app_label"]
+        self._indexes = {}
+        lines = list(super().handle_inspection(options))
+        if self.singlestore and any(FIELDS_MODULE + "." in line for line in lines):
+            at = next(i for i, line in enumerate(lines) if line.endswith(" models"))
+            lines.insert(at + 1, f"import {FIELDS_MODULE}")
+        yield from lines
+
+    def get_field_type(self, connection, table_name, row):
+        field_type, params, notes = super().get_field_type(connection, table_name, row)
+        if connection.vendor != "singlestore":
+            return field_type, params, notes
+        if row.computed is not None:
+            arguments = ", ".join(f"{key}={value!r}" for key, value in params.items())
+            return (
+                "GeneratedField",
+                {
+                    "expression": Source(
+                        f"models.expressions.RawSQL({row.computed!r}, [])"
+                    ),
+                    "output_field": Source(f"models.{field_type}({arguments})"),
+                    "db_persist": True,
+                },
+                notes,
+            )
+        if "auto_increment" in row.extra and not row.primary_key:
+            return f"{FIELDS_MODULE}.AutoIncrementField", params, notes
+        if row.data_type == "vector":
+            notes.append(
+                "SingleStore VECTOR column: no VectorField yet, so migrate "
+                "would create a LONGTEXT column."
+            )
+        # The one primary-key field has its key already; a column of a
+        # composite primary key needs its own.
+        sole_primary_key = row.primary_key and not self.composite_key(table_name)
+        if not sole_primary_key and (row.name,) in self.plain_indexes(table_name):
+            params["db_index"] = True
+        return field_type, params, notes
+
+    def composite_key(self, table_name):
+        with self.singlestore.cursor() as cursor:
+            columns = self.singlestore.introspection.get_primary_key_columns(
+                cursor, table_name
+            )
+        return len(columns) > 1
+
+    def plain_indexes(self, table_name):
+        """Column tuples of the table's non-unique keys, in key order (cached)."""
+        if table_name not in self._indexes:
+            introspection = self.singlestore.introspection
+            with self.singlestore.cursor() as cursor:
+                constraints = introspection.get_constraints(cursor, table_name)
+            self._indexes[table_name] = [
+                tuple(info["columns"])
+                for info in constraints.values()
+                if info["index"] and not info["unique"] and not info["primary_key"]
+            ]
+        return self._indexes[table_name]
+
+    def get_meta(self, table_name, constraints, column_to_field_name, *args):
+        meta = super().get_meta(table_name, constraints, column_to_field_name, *args)
+        is_view = args[0]
+        if self.singlestore is None or is_view:
+            return meta
+        composite = [
+            [column_to_field_name[column] for column in columns]
+            for columns in self.plain_indexes(table_name)
+            if len(columns) > 1
+        ]
+        if composite:
+            meta.append(
+                "        indexes = [{}]".format(
+                    ", ".join(f"models.Index(fields={names!r})" for names in composite)
+                )
+            )
+        return [
+            *meta,
+            *self.layout_lines(table_name, constraints, column_to_field_name),
+        ]
+
+    def layout_lines(self, table_name, constraints, column_to_field_name):
+        """Comment lines with the SINGLESTORE entries of the table's layout.
+
+        STORAGE always; SHARD_KEYS when the shard key is not the primary key
+        the model declares (TablePlan's default); SORT_KEYS when there is a
+        sort key; UNENFORCED_UNIQUE when a unique key is UNENFORCED.
+        """
+        introspection = self.singlestore.introspection
+        with self.singlestore.cursor() as cursor:
+            storage, shard_key, sort_key = introspection.get_table_storage(
+                cursor, table_name
+            )
+            primary_key = introspection.get_primary_key_columns(cursor, table_name)
+        label = f"{self.app_label}.{self.normalize_table_name(table_name)}"
+
+        def name(column):
+            return column_to_field_name.get(column, column)
+
+        entries = {"STORAGE": {label: storage}}
+        if shard_key is not None and list(shard_key) != list(primary_key):
+            entries["SHARD_KEYS"] = {label: [name(column) for column in shard_key]}
+        if sort_key:
+            entries["SORT_KEYS"] = {
+                label: [
+                    ("-" if desc else "") + name(column) for column, desc in sort_key
+                ]
+            }
+        if any(not info.get("enforced", True) for info in constraints.values()):
+            entries["UNENFORCED_UNIQUE"] = [label]
+        return [
+            "",
+            "    # SingleStore layout; put in settings.SINGLESTORE"
+            + (
+                " (app_label: this app's label):"
+                if self.app_label == "app_label"
+                else ":"
+            ),
+            *(f"    #     {key!r}: {value!r}," for key, value in entries.items()),
+        ]
