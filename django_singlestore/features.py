@@ -153,11 +153,13 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
 
     @cached_property
     def introspected_field_types(self):
-        # Auto-increment columns are BIGINT (see schema.py).
+        # Auto-increment columns are BIGINT (see schema.py); TINYINT(1) is
+        # read back as a BooleanField (introspection.py).
         return {
             **super().introspected_field_types,
             "AutoField": "BigAutoField",
             "SmallAutoField": "BigAutoField",
+            "BooleanField": "BooleanField",
         }
 
     @cached_property

@@ -33,7 +33,15 @@ from .computed import COMPUTED_EXTRA, computed_columns
 FieldInfo = namedtuple(
     "FieldInfo",
     BaseFieldInfo._fields
-    + ("extra", "is_unsigned", "comment", "data_type", "primary_key", "computed"),
+    + (
+        "extra",
+        "is_unsigned",
+        "comment",
+        "data_type",
+        "primary_key",
+        "computed",
+        "column_type",
+    ),
 )
 TableInfo = namedtuple("TableInfo", BaseTableInfo._fields + ("comment",))
 ColumnLine = namedtuple(
@@ -97,6 +105,9 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
             }.get(field_type, field_type)
         if description.data_type == "json":
             return "JSONField"
+        if description.column_type == "tinyint(1)":
+            # BOOL is TINYINT(1), what BooleanField creates.
+            return "BooleanField"
         return field_type
 
     def get_table_list(self, cursor):
@@ -156,6 +167,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                     (info.data_type or "").lower(),
                     line[0] in primary,
                     expressions.get(line[0]),
+                    (info.column_type or "").lower(),
                 )
             )
         return fields
