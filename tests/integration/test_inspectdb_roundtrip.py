@@ -21,6 +21,7 @@ from django.test.utils import isolate_apps
 
 from django_singlestore.checks import check_model
 from django_singlestore.management.commands.inspectdb import Command
+from tests.integration.test_inspectdb import ORIGINALS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +29,9 @@ APP = "apps_inspect"
 # The label Django gives the models inspectdb writes, whose module is inside
 # the tests.integration package (ModelBase asks the global app registry).
 GENERATED_APP = "integration"
+KEPT = "__kept"
+# Key names differ; the AUTO_INCREMENT counter is data, not layout.
+COUNTER_RE = re.compile(r" AUTO_INCREMENT=\d+")
 KEY_NAME_RE = re.compile(r"((?:UNIQUE )?KEY) `(?:[^`]|``)*` \(")
 ENTRY_RE = re.compile(r"^    #     ('[A-Z_]+': .*),$")
 
@@ -35,7 +39,8 @@ ENTRY_RE = re.compile(r"^    #     ('[A-Z_]+': .*),$")
 def show_create(table):
     with connection.cursor() as cursor:
         cursor.execute(f"SHOW CREATE TABLE {connection.ops.quote_name(table)}")
-        return KEY_NAME_RE.sub(r"\1 `?` (", cursor.fetchone()[1])
+        text = KEY_NAME_RE.sub(r"\1 `?` (", cursor.fetchone()[1])
+        return COUNTER_RE.sub("", text)
 
 
 def inspect(*tables):
@@ -82,12 +87,32 @@ def drop(*tables):
             cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}")
 
 
-def round_trip(settings, tables):
-    """Inspect ``tables``, drop them, recreate them from the inspected models;
-    return (SINGLESTORE entries, before, after, check errors)."""
+def rename(tables, suffix, back=False):
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in tables:
+            old, new = (table + suffix, table) if back else (table, table + suffix)
+            cursor.execute(f"ALTER TABLE {quote(old)} RENAME TO {quote(new)}")
+
+
+def round_trip(settings, tables, keep=False):
+    """Inspect ``tables``, drop them (or set them aside, with ``keep``),
+    recreate them from the inspected models; return (SINGLESTORE entries,
+    before, after, check errors)."""
     before = {table: show_create(table) for table in tables}
     source = inspect(*tables)
-    drop(*tables)
+    if keep:
+        rename(tables, KEPT)
+    else:
+        drop(*tables)
+    try:
+        return _recreate(settings, tables, source, before)
+    finally:
+        if keep:
+            rename(tables, KEPT, back=True)
+
+
+def _recreate(settings, tables, source, before):
     entries = layout_settings(source)
     settings.SINGLESTORE = entries
     with isolate_apps(f"tests.integration.{APP}"):
@@ -104,6 +129,10 @@ def round_trip(settings, tables):
         finally:
             drop(*tables)
     return entries, before, after, {k: v for k, v in errors.items() if v}
+
+
+def lines(texts):
+    return {table: text.splitlines() for table, text in texts.items()}
 
 
 def label(name):
@@ -204,7 +233,7 @@ def test_tables_the_backend_creates(settings, leftovers, layout):
     tables = made_by_backend(settings, LAYOUTS[layout], *product_models())
     entries, before, after, errors = round_trip(settings, tables)
     assert errors == {}
-    assert after == before
+    assert lines(after) == lines(before)
     assert entries["STORAGE"][f"{GENERATED_APP}.RtProduct"] == LAYOUTS[layout].get(
         "STORAGE", {}
     ).get(PRODUCT, "COLUMNSTORE")
@@ -244,7 +273,7 @@ def test_hand_made_tables(settings, leftovers, table):
     name = re.search(r"TABLE (\w+)", HAND_MADE[table]).group(1)
     entries, before, after, errors = round_trip(settings, [name])
     assert errors == {}
-    assert after == before
+    assert lines(after) == lines(before)
 
 
 def test_a_vector_column_is_flagged(leftovers):
@@ -261,3 +290,33 @@ def test_a_vector_column_is_flagged(leftovers):
         "    emb = models.TextField(blank=True, null=True)  # SingleStore VECTOR "
         "column: no VectorField yet, so migrate would create a LONGTEXT column."
     )
+
+
+EXISTING = sorted(ORIGINALS)
+
+
+@pytest.mark.parametrize("table", EXISTING)
+def test_tables_of_the_test_database(settings, table):
+    """The contrib and integration tables migrate created, on their layouts."""
+    entries, before, after, errors = round_trip(settings, [table], keep=True)
+    assert errors == {}
+    assert lines(after) == lines(before)
+
+
+def test_a_table_without_any_key_says_what_django_adds(leftovers):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE hm_log (ts DATETIME, msg LONGTEXT, SHARD KEY ())")
+    try:
+        source = inspect("hm_log")
+    finally:
+        drop("hm_log")
+    assert source.splitlines()[-5:] == [
+        "    # No primary key and no AUTO_INCREMENT column: Django gives the",
+        "    # model an id column, which the table does not have.",
+        "    # SingleStore layout; put in settings.SINGLESTORE:",
+        "    #     'STORAGE': {'integration.HmLog': 'COLUMNSTORE'},",
+        "    #     'SHARD_KEYS': {'integration.HmLog': []},",
+    ]
+    with isolate_apps(f"tests.integration.{APP}"):
+        (model,) = load(source)
+        assert errors_of(model) == []

@@ -150,7 +150,9 @@ class Command(inspectdb.Command):
             return column_to_field_name.get(column, column)
 
         entries = {"STORAGE": {label: storage}}
-        if shard_key is not None and list(shard_key) != list(primary_key):
+        # Without a primary key the model gets Django's automatic id.
+        model_key = list(primary_key) or ["id"]
+        if shard_key is not None and list(shard_key) != model_key:
             entries["SHARD_KEYS"] = {label: [name(column) for column in shard_key]}
         if sort_key:
             entries["SORT_KEYS"] = {
@@ -160,8 +162,15 @@ class Command(inspectdb.Command):
             }
         if any(not info.get("enforced", True) for info in constraints.values()):
             entries["UNENFORCED_UNIQUE"] = [label]
+        missing = []
+        if not primary_key:
+            missing = [
+                "    # No primary key and no AUTO_INCREMENT column: Django gives the",
+                "    # model an id column, which the table does not have.",
+            ]
         return [
             "",
+            *missing,
             "    # SingleStore layout; put in settings.SINGLESTORE"
             + (
                 " (app_label: this app's label):"
