@@ -33,6 +33,29 @@ def test_values_are_computed_on_insert_and_update(s2):
     assert rows(s2, "SELECT id, c, n FROM t ORDER BY id") == [(1, 3, "1"), (2, 15, "5")]
 
 
+def test_columns_computed_from_json(s2):
+    # Parsing JSON is the first use the computed-column page names.
+    run(
+        s2,
+        "CREATE TABLE d (id BIGINT PRIMARY KEY, doc JSON,"
+        " k AS JSON_EXTRACT_STRING(doc, 'k') PERSISTED VARCHAR(20),"
+        " n AS JSON_EXTRACT_BIGINT(doc, 'n') * 2 PERSISTED BIGINT,"
+        " f AS doc::%f PERSISTED DOUBLE, KEY (k))",
+        'INSERT INTO d (id, doc) VALUES (1, \'{"k": "a", "n": 2.5, "f": 1.5}\'),'
+        " (2, '{\"n\": true}'), (3, NULL)",
+    )
+    assert rows(s2, "SELECT id, k, n, f FROM d ORDER BY id") == [
+        (1, "a", 6, 1.5),
+        (2, None, 2, None),
+        (3, None, None, None),
+    ]
+    assert show_create(s2, "d").splitlines()[3:6] == [
+        "  `k` AS JSON_EXTRACT_STRING(doc, 'k') PERSISTED varchar(20),",
+        "  `n` AS JSON_EXTRACT_BIGINT(doc, 'n') * 2 PERSISTED bigint(20),",
+        "  `f` AS doc::%f PERSISTED double,",
+    ]
+
+
 def test_show_create_table_prints_the_singlestore_definition(s2):
     run(
         s2,

@@ -4,6 +4,7 @@ import pytest
 from django.core import checks
 from django.db import connection, models
 from django.db.models import F, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import Concat, Lower
 from django.test.utils import CaptureQueriesContext, isolate_apps
 
@@ -158,3 +159,36 @@ def test_checks_accept_persisted_and_refuse_virtual():
             id="fields.E221",
         )
     ]
+
+
+@isolate_apps("tests.integration")
+def test_an_indexed_json_key(created):
+    """singlestore.W004's advice: index a persisted generated column."""
+
+    class Event(models.Model):
+        data = models.JSONField()
+        kind = models.GeneratedField(
+            expression=KT("data__kind"),
+            output_field=models.CharField(max_length=20),
+            db_persist=True,
+            db_index=True,
+        )
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_generated_event"
+
+    assert created(Event) == [
+        "CREATE TABLE `t_generated_event` (`id` bigint AUTO_INCREMENT NOT NULL, "
+        "`data` json NOT NULL, "
+        "`kind` AS JSON_EXTRACT_STRING(`data`, 'kind') PERSISTED varchar(20), "
+        "PRIMARY KEY (`id`), KEY `t_generated_event_kind_861c9690` (`kind`), "
+        "SHARD KEY (`id`), SORT KEY ())"
+    ]
+    Event.objects.create(data={"kind": "click", "n": 1})
+    Event.objects.create(data={"n": 2})
+    assert list(Event.objects.order_by("id").values_list("kind", flat=True)) == [
+        "click",
+        None,
+    ]
+    assert Event.objects.filter(kind="click").count() == 1

@@ -254,6 +254,7 @@ HAND_MADE = {
     ),
     "JSON, computed and keys": (
         "CREATE TABLE hm_docs (id BIGINT NOT NULL, doc JSON NOT NULL,"
+        " kind AS JSON_EXTRACT_BIGINT(doc, 'k') PERSISTED BIGINT,"
         " twice AS size * 2 PERSISTED BIGINT,"
         " size INT NOT NULL, PRIMARY KEY (id), KEY (size),"
         " SHARD KEY (id), SORT KEY (size DESC))"

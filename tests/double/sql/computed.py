@@ -16,7 +16,9 @@ the SingleStore text so SHOW CREATE TABLE prints it back.
 import re
 
 from . import errors
-from .tokens import quote_ident, render, significant
+from .catalog import SCHEMA
+from .routines import expression_routines
+from .tokens import Group, Tok, parse, quote_ident, render, significant, split_commas
 
 EXTRA = "computed"
 
@@ -58,7 +60,7 @@ def render_mariadb(session, column):
     """The MariaDB definition of a computed column. MariaDB takes no NULL or
     NOT NULL on a generated column; the catalog keeps NOT NULL for SHOW CREATE
     TABLE (KNOWN_GAPS.md: not enforced)."""
-    expression = session.translate_expression(column.computed)
+    expression = inline_routines(session.translate_expression(column.computed))
     # CHARACTER SET and COLLATE belong to MariaDB's type, COMMENT follows STORED.
     before, after = [], []
     for item in significant(column.after_type):
@@ -72,6 +74,52 @@ def render_mariadb(session, column):
         f"{quote_ident(column.name)} {kind} "
         f"GENERATED ALWAYS AS ({expression}) STORED{tail}"
     )
+
+
+def inline_routines(text):
+    """``text`` with calls of the double's one-expression routines written out.
+
+    MariaDB allows no stored function in a generated column, while the JSON
+    functions SingleStore computes columns from translate to such routines.
+    Routines with a body (json_member, ...) stay, and MariaDB refuses them.
+    """
+    items = parse(text)
+    _inline(items, expression_routines())
+    return render(items)
+
+
+def _inline(items, known):
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, Group):
+            _inline(item.items, known)
+        call = items[i : i + 4]
+        if (
+            len(call) == 4
+            and call[0].kind == "word"
+            and call[0].text.lower() == SCHEMA
+            and call[1].text == "."
+            and call[2].kind == "word"
+            and call[2].text.lower() in known
+            and isinstance(call[3], Group)
+        ):
+            names, body = known[call[2].text.lower()]
+            _inline(call[3].items, known)
+            values = [render(part).strip() for part in split_commas(call[3].items)]
+            by_name = dict(zip(names, values, strict=True))
+            tokens = parse(body)
+            _substitute(tokens, by_name)
+            items[i : i + 4] = [Tok("raw", "(" + inline_routines(render(tokens)) + ")")]
+        i += 1
+
+
+def _substitute(items, values):
+    for position, item in enumerate(items):
+        if isinstance(item, Group):
+            _substitute(item.items, values)
+        elif item.kind == "word" and item.text.lower() in values:
+            items[position] = Tok("raw", "(" + values[item.text.lower()] + ")")
 
 
 def catalog_entry(column):

@@ -4,7 +4,14 @@ Installed by Engine.install() into the catalog schema. They keep the
 rewritten SQL short and evaluate each argument once.
 """
 
+import re
+
 from .catalog import SCHEMA
+
+_EXPRESSION_ROUTINE = re.compile(
+    r"^CREATE FUNCTION \{s\}\.\w+\((.*?)\)\s*RETURNS .*? DETERMINISTIC\s+RETURN (.*)$",
+    re.S,
+)
 
 _ROUTINES = {
     # SingleStore stores JSON normalised; for strings that means characters,
@@ -315,6 +322,20 @@ RETURN CASE LOWER(unit)
   WHEN 'second' THEN CAST(DATE_FORMAT(x, '%Y-%m-%d %H:%i:%s') AS DATETIME(6))
   END""",
 }
+
+
+def expression_routines():
+    """name -> (parameter names, body expression) of the routines that are a
+    single RETURN expression, for places MariaDB allows no stored function
+    (generated columns, computed.py)."""
+    found = {}
+    for name, text in _ROUTINES.items():
+        match = _EXPRESSION_ROUTINE.match(text.strip())
+        if match:
+            names = [part.split()[0] for part in match.group(1).split(",")]
+            body = re.sub(r"\s*\n\s*", " ", match.group(2))
+            found[name] = (names, body.format(s=SCHEMA))
+    return found
 
 
 def install(query):
