@@ -1,0 +1,458 @@
+"""Every table layout a user can configure, through what a real project does.
+
+The layouts app (tests/integration/apps_layouts: Customer with a unique email,
+Tag, Order with a foreign key, a many-to-many, a JSONField and a datetime, and
+Gift, a multi-table child of Order) is migrated under each layout below, with
+override_settings(SINGLESTORE=...), and taken through: the tables the plan
+promises (SHOW CREATE TABLE), a migration forward, create, save(), save() that
+changes the shard-key value, update_or_create, bulk_update, the admin add,
+change and delete views, dumpdata and loaddata (into empty and into filled
+tables), delete with cascade, the migration back and to zero; and inspectdb of
+every table.
+
+On sharded layouts Customer is sharded by ``email`` so its unique key is
+enforced, except in the UNENFORCED_UNIQUE layout.
+"""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import checks
+from django.core.management import call_command
+from django.db import connection, models
+from django.test import Client
+from django.test.utils import isolate_apps, override_settings
+
+from django_singlestore.tables import plan_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LAYOUT_APPS = [*settings.INSTALLED_APPS, "tests.integration.apps_layouts"]
+TABLES = (
+    "layouts_customer",
+    "layouts_gift",
+    "layouts_order",
+    "layouts_order_tags",
+    "layouts_tag",
+)
+
+
+def layout(storage, order_shard=None, sort=False, unenforced=False):
+    """A SINGLESTORE setting: ``storage`` for the whole app, then Order's keys."""
+    config = {"STORAGE": {"layouts": storage}, "SHARD_KEYS": {}, "SORT_KEYS": {}}
+    if storage in ("COLUMNSTORE", "ROWSTORE") and not unenforced:
+        config["SHARD_KEYS"]["layouts.Customer"] = ["email"]
+    if order_shard is not None:
+        config["SHARD_KEYS"]["layouts.Order"] = order_shard
+    if sort:
+        config["SORT_KEYS"]["layouts.Order"] = ["-placed"]
+    if unenforced:
+        config["UNENFORCED_UNIQUE"] = ["layouts"]
+    return config
+
+
+LAYOUTS = {
+    "columnstore": layout("COLUMNSTORE"),
+    "columnstore-sorted": layout("COLUMNSTORE", sort=True),
+    "columnstore-by-sku": layout("COLUMNSTORE", ["sku"]),
+    "columnstore-by-sku-sorted": layout("COLUMNSTORE", ["sku"], sort=True),
+    "columnstore-by-customer": layout("COLUMNSTORE", ["customer"]),
+    "columnstore-keyless": layout("COLUMNSTORE", []),
+    "columnstore-unenforced": layout("COLUMNSTORE", unenforced=True),
+    "rowstore": layout("ROWSTORE"),
+    "rowstore-by-sku": layout("ROWSTORE", ["sku"]),
+    "rowstore-by-customer": layout("ROWSTORE", ["customer"]),
+    "rowstore-keyless": layout("ROWSTORE", []),
+    "reference": layout("REFERENCE"),
+    "reference-sorted": layout("REFERENCE", sort=True),
+    "rowstore-reference": layout("ROWSTORE REFERENCE"),
+}
+
+# SHOW CREATE TABLE: the first line, then the key lines, of Order and Customer.
+HASH = " USING HASH"
+ORDER_PK = "PRIMARY KEY (`id`)"
+ORDER_ID = "KEY `layouts_order_id_56a66a1b_key` (`id`)"
+ORDER_FK = "KEY `layouts_order_customer_id_9b9fe981` (`customer_id`)"
+BY_ID = "SHARD KEY `__SHARDKEY` (`id`)"
+UNORDERED = "SORT KEY `__UNORDERED` ()"
+BY_PLACED = "SORT KEY `placed` (`placed` DESC)"
+EMAIL = "UNIQUE KEY `layouts_customer_email_aa93a667_uniq` (`email`)"
+CUSTOMER_ID = "KEY `layouts_customer_id_10adf133_key` (`id`)"
+BY_EMAIL = "SHARD KEY `__SHARDKEY` (`email`)"
+COLUMNSTORE_CUSTOMER = [EMAIL + HASH, CUSTOMER_ID + HASH, BY_EMAIL, UNORDERED]
+ROWSTORE_CUSTOMER = [EMAIL, CUSTOMER_ID, BY_EMAIL]
+
+DDL = {
+    "columnstore": (
+        "TABLE",
+        [ORDER_PK, ORDER_FK + HASH, BY_ID, UNORDERED],
+        COLUMNSTORE_CUSTOMER,
+    ),
+    "columnstore-sorted": (
+        "TABLE",
+        [ORDER_PK, ORDER_FK + HASH, BY_ID, BY_PLACED],
+        COLUMNSTORE_CUSTOMER,
+    ),
+    "columnstore-by-sku": (
+        "TABLE",
+        [ORDER_ID + HASH, ORDER_FK + HASH, "SHARD KEY `__SHARDKEY` (`sku`)", UNORDERED],
+        COLUMNSTORE_CUSTOMER,
+    ),
+    "columnstore-by-sku-sorted": (
+        "TABLE",
+        [ORDER_ID + HASH, ORDER_FK + HASH, "SHARD KEY `__SHARDKEY` (`sku`)", BY_PLACED],
+        COLUMNSTORE_CUSTOMER,
+    ),
+    "columnstore-by-customer": (
+        "TABLE",
+        [
+            ORDER_ID + HASH,
+            ORDER_FK + HASH,
+            "SHARD KEY `__SHARDKEY` (`customer_id`)",
+            UNORDERED,
+        ],
+        COLUMNSTORE_CUSTOMER,
+    ),
+    "columnstore-keyless": (
+        "TABLE",
+        [ORDER_ID + HASH, ORDER_FK + HASH, "SHARD KEY ()", UNORDERED],
+        COLUMNSTORE_CUSTOMER,
+    ),
+    "columnstore-unenforced": (
+        "TABLE",
+        [ORDER_PK, ORDER_FK + HASH, BY_ID, UNORDERED],
+        ["PRIMARY KEY (`id`)", EMAIL + " UNENFORCED RELY", BY_ID, UNORDERED],
+    ),
+    "rowstore": ("ROWSTORE TABLE", [ORDER_PK, ORDER_FK, BY_ID], ROWSTORE_CUSTOMER),
+    "rowstore-by-sku": (
+        "ROWSTORE TABLE",
+        [ORDER_ID, ORDER_FK, "SHARD KEY `__SHARDKEY` (`sku`)"],
+        ROWSTORE_CUSTOMER,
+    ),
+    "rowstore-by-customer": (
+        "ROWSTORE TABLE",
+        [ORDER_ID, ORDER_FK, "SHARD KEY `__SHARDKEY` (`customer_id`)"],
+        ROWSTORE_CUSTOMER,
+    ),
+    "rowstore-keyless": (
+        "ROWSTORE TABLE",
+        [ORDER_ID, ORDER_FK, "SHARD KEY ()"],
+        ROWSTORE_CUSTOMER,
+    ),
+    "reference": (
+        "REFERENCE TABLE",
+        [ORDER_PK, ORDER_FK + HASH, UNORDERED],
+        ["PRIMARY KEY (`id`)", EMAIL + HASH, UNORDERED],
+    ),
+    "reference-sorted": (
+        "REFERENCE TABLE",
+        [ORDER_PK, ORDER_FK + HASH, BY_PLACED],
+        ["PRIMARY KEY (`id`)", EMAIL + HASH, UNORDERED],
+    ),
+    "rowstore-reference": (
+        "ROWSTORE REFERENCE TABLE",
+        [ORDER_PK, ORDER_FK],
+        ["PRIMARY KEY (`id`)", EMAIL],
+    ),
+}
+
+MAY_1 = datetime.datetime(2024, 5, 1, 12, 30, tzinfo=datetime.UTC)
+MAY_2 = datetime.datetime(2024, 5, 2, 8, 0, tzinfo=datetime.UTC)
+
+
+def fetch(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.description is None:
+            return ()
+        return tuple(tuple(row) for row in cursor.fetchall())
+
+
+def migrate(*target):
+    call_command("migrate", "layouts", *target, verbosity=0, stdout=StringIO())
+
+
+def layout_tables():
+    with connection.cursor() as cursor:
+        names = connection.introspection.table_names(cursor)
+    return sorted(name for name in names if name.startswith("layouts_"))
+
+
+def columns(table):
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, table)
+    return [column.name for column in description]
+
+
+def show_create(table):
+    return fetch(f"SHOW CREATE TABLE `{table}`")[0][1].splitlines()
+
+
+def key_lines(table):
+    keys = ("PRIMARY KEY", "UNIQUE KEY", "KEY", "SHARD KEY", "SORT KEY")
+    stripped = (line.strip().rstrip(",") for line in show_create(table))
+    return [line for line in stripped if line.startswith(keys)]
+
+
+def orders():
+    """Order rows by id: customer name, the JSON column parsed, gift wrapping."""
+    rows = fetch(
+        "SELECT o.id, c.name, o.sku, o.quantity, o.placed, o.data, o.note, "
+        "g.wrapping FROM layouts_order o "
+        "JOIN layouts_customer c ON c.id = o.customer_id "
+        "LEFT JOIN layouts_gift g ON g.order_ptr_id = o.id ORDER BY o.id"
+    )
+    return [(*row[:5], json.loads(row[5]), *row[6:]) for row in rows]
+
+
+def order_tags():
+    return fetch(
+        "SELECT o.sku, t.name FROM layouts_order_tags m "
+        "JOIN layouts_order o ON o.id = m.order_id "
+        "JOIN layouts_tag t ON t.id = m.tag_id ORDER BY o.sku, t.name"
+    )
+
+
+def customers():
+    return fetch("SELECT name, email FROM layouts_customer ORDER BY name")
+
+
+@pytest.fixture(params=sorted(LAYOUTS))
+def shop(request):
+    """The layouts app installed under one layout; its tables dropped after."""
+    with override_settings(
+        INSTALLED_APPS=LAYOUT_APPS,
+        SINGLESTORE=LAYOUTS[request.param],
+        ROOT_URLCONF="tests.integration.apps_layouts.urls",
+    ):
+        from tests.integration.apps_layouts import models as shop_models
+
+        shop_models.layout = request.param
+        try:
+            yield shop_models
+        finally:
+            migrate("zero")
+
+
+def naive(moment):
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def test_layout(shop, tmp_path):
+    name = shop.layout
+    migrate("0001")
+    assert layout_tables() == list(TABLES)
+    assert "note" not in columns("layouts_order")
+    with connection.cursor() as cursor:
+        for model in (shop.Customer, shop.Gift, shop.Order, shop.Order.tags.through):
+            plan = plan_for(model)
+            live = connection.introspection.get_table_storage(
+                cursor, model._meta.db_table
+            )
+            assert live == (plan.storage, plan.shard_key, plan.sort_key), model
+    keyword, order_keys, customer_keys = DDL[name]
+    assert show_create("layouts_order")[0] == f"CREATE {keyword} `layouts_order` ("
+    assert key_lines("layouts_order") == order_keys
+    assert key_lines("layouts_customer") == customer_keys
+
+    # A migration forward: a column with a default.
+    migrate()
+    assert columns("layouts_order") == [
+        "id",
+        "sku",
+        "quantity",
+        "placed",
+        "data",
+        "customer_id",
+        "note",
+    ]
+
+    # Create.
+    ada = shop.Customer.objects.create(email="ada@example.com", name="Ada")
+    grace = shop.Customer.objects.create(email="grace@example.com", name="Grace")
+    gift, rush = (shop.Tag.objects.create(name=tag) for tag in ("gift", "rush"))
+    first = shop.Order.objects.create(
+        customer=ada, sku="s1", placed=MAY_1, data={"size": "M"}
+    )
+    second = shop.Order.objects.create(
+        customer=grace, sku="s2", quantity=2, placed=MAY_2, data={"size": "L"}
+    )
+    second.tags.set([gift, rush])
+    present = shop.Gift.objects.create(
+        customer=ada, sku="s3", placed=MAY_1, wrapping="red"
+    )
+    one, two, three = first.pk, second.pk, present.pk
+    assert orders() == [
+        (one, "Ada", "s1", 1, naive(MAY_1), {"size": "M"}, "", None),
+        (two, "Grace", "s2", 2, naive(MAY_2), {"size": "L"}, "", None),
+        (three, "Ada", "s3", 1, naive(MAY_1), {}, "", "red"),
+    ]
+    assert order_tags() == (("s2", "gift"), ("s2", "rush"))
+
+    # save(), then save() that changes every shard-key column a layout uses.
+    first.quantity, first.data = 3, {"size": "S"}
+    first.save()
+    first.sku, first.customer = "s9", grace
+    first.save()
+    present.sku, present.wrapping = "s4", "blue"
+    present.save()
+    grace.email = "grace.hopper@example.com"
+    grace.save()
+    assert customers() == (
+        ("Ada", "ada@example.com"),
+        ("Grace", "grace.hopper@example.com"),
+    )
+    assert orders() == [
+        (one, "Grace", "s9", 3, naive(MAY_1), {"size": "S"}, "", None),
+        (two, "Grace", "s2", 2, naive(MAY_2), {"size": "L"}, "", None),
+        (three, "Ada", "s4", 1, naive(MAY_1), {}, "", "blue"),
+    ]
+
+    # update_or_create: an update that moves the row, then a create.
+    order, created = shop.Order.objects.update_or_create(
+        pk=two, defaults={"sku": "s5", "customer": ada}
+    )
+    assert (order.pk, created) == (two, False)
+    order, created = shop.Order.objects.update_or_create(
+        sku="s6", defaults={"customer": grace, "placed": MAY_2, "note": "new"}
+    )
+    assert created is True
+    four = order.pk
+
+    # bulk_update: one row moves, one keeps its shard-key value.
+    first.sku, first.customer, first.quantity = "s1", ada, 4
+    order.quantity = 6
+    assert (
+        shop.Order.objects.bulk_update([first, order], ["sku", "customer", "quantity"])
+        == 2
+    )
+    expected = [
+        (one, "Ada", "s1", 4, naive(MAY_1), {"size": "S"}, "", None),
+        (two, "Ada", "s5", 2, naive(MAY_2), {"size": "L"}, "", None),
+        (three, "Ada", "s4", 1, naive(MAY_1), {}, "", "blue"),
+        (four, "Grace", "s6", 6, naive(MAY_2), {}, "new", None),
+    ]
+    assert orders() == expected
+    assert order_tags() == (("s5", "gift"), ("s5", "rush"))
+
+    # The admin: add, change (the change form restates every field), delete.
+    root = User.objects.create_superuser("root", "root@example.com", "pw")
+    client = Client()
+    client.force_login(root)
+    form = {
+        "customer": str(grace.pk),
+        "sku": "a1",
+        "quantity": "7",
+        "placed_0": "2024-05-03",
+        "placed_1": "09:15:00",
+        "data": '{"size": "XL"}',
+        "tags": [str(rush.pk)],
+        "note": "admin",
+        "_save": "Save",
+    }
+    response = client.post("/admin/layouts/order/add/", form)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/layouts/order/"
+    added = shop.Order.objects.get(sku="a1").pk
+    assert orders()[-1] == (
+        added,
+        "Grace",
+        "a1",
+        7,
+        datetime.datetime(2024, 5, 3, 14, 15),  # 09:15 in America/Chicago
+        {"size": "XL"},
+        "admin",
+        None,
+    )
+    response = client.get(f"/admin/layouts/order/{added}/change/")
+    assert response.status_code == 200
+    response = client.post(
+        f"/admin/layouts/order/{added}/change/",
+        {**form, "sku": "a2", "customer": str(ada.pk), "quantity": "8"},
+    )
+    assert response.status_code == 302
+    assert orders()[-1][:4] == (added, "Ada", "a2", 8)
+    assert order_tags() == (("a2", "rush"), ("s5", "gift"), ("s5", "rush"))
+    response = client.post(f"/admin/layouts/order/{added}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert orders() == expected
+    assert order_tags() == (("s5", "gift"), ("s5", "rush"))
+
+    # dumpdata, then loaddata into empty tables and into filled ones.
+    out = StringIO()
+    call_command("dumpdata", "layouts", stdout=out)
+    fixture = tmp_path / "shop.json"
+    fixture.write_text(out.getvalue())
+    for table in TABLES:
+        fetch(f"DELETE FROM {table}")
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert orders() == expected
+    assert order_tags() == (("s5", "gift"), ("s5", "rush"))
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert orders() == expected
+    records = json.loads(fixture.read_text())
+    for record in records:
+        if record["model"] == "layouts.order" and record["pk"] == one:
+            record["fields"]["sku"] = "s8"
+    fixture.write_text(json.dumps(records))
+    call_command("loaddata", str(fixture), verbosity=0)
+    expected[0] = (one, "Ada", "s8", *expected[0][3:])
+    assert orders() == expected
+    assert customers() == (
+        ("Ada", "ada@example.com"),
+        ("Grace", "grace.hopper@example.com"),
+    )
+
+    # Delete with cascade: Ada's orders, her gift and the order's tags go too.
+    ada.delete()
+    assert customers() == (("Grace", "grace.hopper@example.com"),)
+    assert orders() == [expected[3]]
+    assert order_tags() == ()
+    assert fetch("SELECT COUNT(*) FROM layouts_gift") == ((0,),)
+
+    # The migration back drops the column and keeps the rows.
+    migrate("0001")
+    assert "note" not in columns("layouts_order")
+    assert fetch("SELECT id, sku, quantity FROM layouts_order") == ((four, "s6", 6),)
+    migrate("zero")
+    assert layout_tables() == []
+
+
+def generated_models(tables):
+    """inspectdb's text for ``tables``, run: the models and their check errors."""
+    out = StringIO()
+    call_command("inspectdb", *tables, stdout=out)
+    source = out.getvalue()
+    namespace = {"__name__": "tests.integration.apps_inspect.generated"}
+    with isolate_apps("tests.integration.apps_inspect"):
+        exec(compile(source, "<inspectdb>", "exec"), namespace)
+        generated = {
+            value._meta.db_table: value
+            for value in namespace.values()
+            if isinstance(value, type)
+            and issubclass(value, models.Model)
+            and value is not models.Model
+        }
+        errors = [
+            f"{error.obj._meta.db_table}: {error.id} {error.msg}"
+            for model in generated.values()
+            for error in model.check(databases=["default"])
+            if error.level >= checks.ERROR
+        ]
+    return generated, errors
+
+
+def test_inspectdb(shop):
+    migrate()
+    generated, errors = generated_models(TABLES)
+    assert errors == []
+    assert sorted(generated) == list(TABLES)
+    for table, model in generated.items():
+        assert model._meta.managed is False
+        assert [field.column for field in model._meta.local_concrete_fields] == (
+            columns(table)
+        )
