@@ -25,7 +25,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, IntegrityError, connection, models  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+)
 from shop.models import Customer, Order, Product  # noqa: E402
 
 from django_singlestore.checks import check_model  # noqa: E402
@@ -133,6 +136,33 @@ def use_the_orm():
     say(f"products with a 'dishwasher' attribute: {washable}")
 
 
+def show_statements(queries):
+    for query in queries.captured_queries:
+        say(f"    {query['sql']}")
+
+
+def edit_a_sharded_order():
+    step("Orders are sharded by customer, a non-key column: edit one with save()")
+    order = Order.objects.select_related("customer").order_by("placed_at").first()
+    grace = Customer.objects.get(name="Grace")
+    order.total += 1
+    with CaptureQueriesContext(connection) as queries:
+        order.save()
+    say(f"a new total, same customer: {len(queries)} statement(s), no shard key SET")
+    show_statements(queries)
+    order.customer = grace
+    with CaptureQueriesContext(connection) as queries:
+        order.save()
+    say("a new customer moves the row to its new partition, in one transaction:")
+    show_statements(queries)
+    moved = Order.objects.filter(pk=order.pk)
+    say(
+        f"order {order.pk} now belongs to {moved.get().customer}; rows with id "
+        f"{order.pk}: {moved.count()}; products kept: "
+        f"{sorted(moved.get().products.values_list('sku', flat=True))}"
+    )
+
+
 def unique_violation():
     step("A duplicate SKU on the reference table is refused by SingleStore")
     try:
@@ -206,6 +236,22 @@ def admin_tour():
     client.post(f"/admin/shop/customer/{linus.pk}/delete/", {"post": "yes"})
     left = Customer.objects.filter(name="Linus").count()
     say(f"deleted; customers named Linus left: {left}")
+    order = Order.objects.order_by("placed_at").last()
+    ada = Customer.objects.get(name="Ada")
+    form = {
+        "customer": str(ada.pk),
+        "placed_at_0": f"{order.placed_at:%Y-%m-%d}",
+        "placed_at_1": f"{order.placed_at:%H:%M:%S}",
+        "products": [str(pk) for pk in order.products.values_list("pk", flat=True)],
+        "total": "99.00",
+    }
+    response = client.post(f"/admin/shop/order/{order.pk}/change/", form)
+    changed = Order.objects.get(pk=order.pk)
+    say(
+        f"change form of order {order.pk} (sharded by customer): HTTP "
+        f"{response.status_code}; customer {order.customer} -> {changed.customer}, "
+        f"total {order.total} -> {changed.total}"
+    )
 
 
 def main():
@@ -213,6 +259,7 @@ def main():
     check_and_migrate()
     show_tables()
     use_the_orm()
+    edit_a_sharded_order()
     unique_violation()
     refused_statement()
     rejected_shape()

@@ -74,5 +74,7 @@ SINGLESTORE = {
         "shop.Customer": "ROWSTORE",  # hot rows, in-memory, sharded by id
         "shop.Order": "COLUMNSTORE",  # many rows, analytical queries
     },
+    # Orders are read per customer: shard by the customer, not the primary key.
+    "SHARD_KEYS": {"shop.Order": ["customer"]},
     "SORT_KEYS": {"shop.Order": ["-placed_at"]},
 }

@@ -24,7 +24,8 @@ class Customer(models.Model):
 
 
 class Order(models.Model):
-    """A sharded columnstore table, sorted by placement time, newest first."""
+    """A sharded columnstore table, sharded by customer (a non-key column) and
+    sorted by placement time, newest first."""
 
     customer = models.ForeignKey(Customer, models.CASCADE, related_name="orders")
     placed_at = models.DateTimeField()
