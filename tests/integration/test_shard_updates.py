@@ -331,3 +331,35 @@ def test_save_changing_the_shard_key_inside_atomic_is_four_statements(shop, ada)
     ]
     assert statements(queries)[1].endswith(" FOR UPDATE")
     assert orders() == ((1, 1, "s2", 1, {"n": 1}, ""),)
+
+
+def test_update_filtered_across_a_join_moves_the_rows_it_selected(shop, ada):
+    grace = shop.Customer.objects.create(email="grace@example.com", name="Grace")
+    make_order(shop, ada, "s1")
+    make_order(shop, grace, "s2")
+    with CaptureQueriesContext(connection) as queries:
+        assert shop.Order.objects.filter(customer__name="Grace").update(sku="s3") == 1
+    # Django reads the ids first (MySQL cannot UPDATE a table it selects
+    # from); no column but the shard key is set, so the first step counts.
+    where = "(`layouts_order`.`id` IN (2))"
+    read = (
+        f"SELECT {ORDER_COLUMNS}, 's3' FROM `layouts_order` WHERE {where} AND "
+        "NOT (`layouts_order`.`sku` <=> ('s3'))"
+    )
+    assert statements(queries) == [
+        "SELECT `layouts_order`.`id` FROM `layouts_order` INNER JOIN "
+        "`layouts_customer` ON (`layouts_order`.`customer_id` = "
+        "`layouts_customer`.`id`) WHERE `layouts_customer`.`name` = 'Grace'",
+        f"SELECT COUNT(*) FROM `layouts_order` WHERE {where} AND "
+        "`layouts_order`.`sku` <=> ('s3')",
+        read,
+        "BEGIN",
+        f"{read} FOR UPDATE",
+        "DELETE FROM `layouts_order` WHERE `layouts_order`.`id` IN (2)",
+        INSERT_ORDER + "(2, 2, 's3', 1, '2024-05-01 12:30:00', '{\\\"n\\\":1}', '')",
+        "COMMIT",
+    ]
+    assert orders() == (
+        (1, 1, "s1", 1, {"n": 1}, ""),
+        (2, 2, "s3", 1, {"n": 1}, ""),
+    )
