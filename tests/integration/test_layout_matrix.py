@@ -42,7 +42,8 @@ TABLES = (
 
 
 def layout(storage, order_shard=None, sort=False, unenforced=False):
-    """A SINGLESTORE setting: ``storage`` for the whole app, then Order's keys."""
+    """A SINGLESTORE setting: ``storage`` (or AUTO) for the whole app, then
+    Order's keys."""
     config = {"STORAGE": {"layouts": storage}, "SHARD_KEYS": {}, "SORT_KEYS": {}}
     if storage in ("COLUMNSTORE", "ROWSTORE") and not unenforced:
         config["SHARD_KEYS"]["layouts.Customer"] = ["email"]
@@ -70,6 +71,9 @@ LAYOUTS = {
     "reference": layout("REFERENCE"),
     "reference-sorted": layout("REFERENCE", sort=True),
     "rowstore-reference": layout("ROWSTORE REFERENCE"),
+    # The AUTO policy shards Customer by its one unique set, email, on its own.
+    "auto": layout("AUTO"),
+    "auto-by-sku": layout("AUTO", ["sku"]),
 }
 
 # SHOW CREATE TABLE: the first line, then the key lines, of Order and Customer.
@@ -157,6 +161,16 @@ DDL = {
         "ROWSTORE REFERENCE TABLE",
         [ORDER_PK, ORDER_FK],
         ["PRIMARY KEY (`id`)", EMAIL],
+    ),
+    "auto": (
+        "TABLE",
+        [ORDER_PK, ORDER_FK + HASH, BY_ID, UNORDERED],
+        COLUMNSTORE_CUSTOMER,
+    ),
+    "auto-by-sku": (
+        "TABLE",
+        [ORDER_ID + HASH, ORDER_FK + HASH, "SHARD KEY `__SHARDKEY` (`sku`)", UNORDERED],
+        COLUMNSTORE_CUSTOMER,
     ),
 }
 
