@@ -188,14 +188,15 @@ class ShardKeyUpdate:
             stay = self._count()
         if self.bound is not None and stay >= self.bound:
             return stay
-        connection = self.compiler.connection
-        if connection.in_atomic_block:
-            return stay + self._move(self._read(lock=not self.subquery))
+        # SingleStore refuses FOR UPDATE with a subquery on columnstore tables.
+        lock = not self.subquery
+        if self.compiler.connection.in_atomic_block:
+            return stay + self._move(self._read(lock=lock))
         rows = self._read(lock=False)
         if not rows:
             return stay
         with transaction.atomic(using=self.compiler.using, savepoint=False):
-            return stay + self._move(self._read(lock=not self.subquery))
+            return stay + self._move(self._read(lock=True) if lock else rows)
 
     def _condition(self, keep):
         """The WHERE clause of the rows that keep (or change) their shard key."""

@@ -363,3 +363,24 @@ def test_update_filtered_across_a_join_moves_the_rows_it_selected(shop, ada):
         (1, 1, "s1", 1, {"n": 1}, ""),
         (2, 2, "s3", 1, {"n": 1}, ""),
     )
+
+
+def test_a_filter_with_a_subquery_reads_the_rows_without_locking(shop, ada):
+    grace = shop.Customer.objects.create(email="grace@example.com", name="Grace")
+    make_order(shop, ada, "s1")
+    make_order(shop, grace, "s2")
+    graces = shop.Customer.objects.filter(name="Grace").values("pk")
+    with CaptureQueriesContext(connection) as queries:
+        assert shop.Order.objects.filter(customer__in=graces).update(sku="s3") == 1
+    reads = [sql for sql in statements(queries) if sql.startswith("SELECT `")]
+    # SingleStore refuses FOR UPDATE with a subquery on a columnstore table.
+    assert reads == [
+        f"SELECT {ORDER_COLUMNS}, 's3' FROM `layouts_order` WHERE "
+        "(`layouts_order`.`customer_id` IN (SELECT U0.`id` AS `pk` FROM "
+        "`layouts_customer` U0 WHERE U0.`name` = 'Grace')) AND NOT "
+        "(`layouts_order`.`sku` <=> ('s3'))"
+    ]
+    assert orders() == (
+        (1, 1, "s1", 1, {"n": 1}, ""),
+        (2, 2, "s3", 1, {"n": 1}, ""),
+    )
