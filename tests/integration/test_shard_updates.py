@@ -24,6 +24,7 @@ from django.db import (
 )
 from django.db.models import F, Value
 from django.db.models.functions import Concat
+from django.db.models.sql.subqueries import UpdateQuery
 from django.test.utils import CaptureQueriesContext, override_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -384,3 +385,15 @@ def test_a_filter_with_a_subquery_reads_the_rows_without_locking(shop, ada):
         (1, 1, "s1", 1, {"n": 1}, ""),
         (2, 2, "s3", 1, {"n": 1}, ""),
     )
+
+
+def test_update_batch_moves_the_rows_of_every_batch(shop, ada):
+    # Collector's SET_NULL runs UpdateQuery.update_batch: one query, re-run per
+    # batch of 100 primary keys.
+    shop.Order.objects.bulk_create(
+        shop.Order(customer=ada, sku=f"s{n}", placed=PLACED) for n in range(101)
+    )
+    pks = list(shop.Order.objects.values_list("pk", flat=True))
+    UpdateQuery(shop.Order).update_batch(pks, {"sku": "z"}, "default")
+    assert shop.Order.objects.filter(sku="z").count() == 101
+    assert shop.Order.objects.count() == 101
