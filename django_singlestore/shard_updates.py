@@ -293,7 +293,8 @@ class ShardKeyUpdate:
         label = self.model._meta.label
         return (
             f"Cannot change the shard key ({self._fields()}) of {label} rows: "
-            f"{read} rows were to move, but their primary-key values match "
-            f"{deleted} rows of {self.table}, so the table holds rows with the same "
-            f"primary key. Nothing was changed; remove the duplicate rows first."
+            f"{read} rows were to move, but deleting them by primary key removed "
+            f"{deleted} rows of {self.table}: rows that share a primary-key value, "
+            f"or rows another connection changed meanwhile. Nothing was changed; "
+            f"remove rows that share a primary-key value, or try again."
         )

@@ -291,9 +291,10 @@ def test_rows_sharing_an_id_are_not_moved(shop, ada):
         shop.Order.objects.filter(quantity=5).update(sku="s2")
     assert str(raised.value) == (
         "Cannot change the shard key ('sku') of layouts.Order rows: 1 rows were to "
-        "move, but their primary-key values match 2 rows of layouts_order, so the "
-        "table holds rows with the same primary key. Nothing was changed; remove "
-        "the duplicate rows first."
+        "move, but deleting them by primary key removed 2 rows of layouts_order: "
+        "rows that share a primary-key value, or rows another connection changed "
+        "meanwhile. Nothing was changed; remove rows that share a primary-key "
+        "value, or try again."
     )
     assert orders() == (
         (1, 1, "s1", 5, {"n": 1}, ""),
