@@ -7,7 +7,7 @@ every other component subclasses the MySQL one.
 import re
 
 import singlestoredb as Database
-from django.db import IntegrityError
+from django.db import IntegrityError, ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import typecast_time
 from django.utils.asyncio import async_unsafe
@@ -49,8 +49,38 @@ def parse_version(text, what):
     return tuple(int(part or 0) for part in match.groups())
 
 
+def _placeholders(args):
+    # The driver substitutes escaped values (strings) with Python's %
+    # operator; strings reproduce whatever that substitution raises.
+    if isinstance(args, dict):
+        return {key: "''" for key in args}
+    return tuple("''" for _ in args)
+
+
+def check_format(query, args, error):
+    """Raise ProgrammingError if ``error`` came from substituting ``args``."""
+    if args is None or not isinstance(query, str):
+        return
+    try:
+        query % _placeholders(args)
+    except (TypeError, ValueError):
+        raise ProgrammingError(
+            f"The parameters cannot be substituted into the statement ({error}): "
+            "every '%' that is not a placeholder must be written '%%'. Django "
+            "does not double a '%' in a table or column name, so such a name "
+            "works only in statements without parameters; rename the table or "
+            "column."
+        ) from error
+
+
 class CursorWrapper:
-    """Raise IntegrityError for the errors the driver files as operational."""
+    """The driver's cursor, with the errors Django expects.
+
+    IntegrityError for the errors the driver files as operational,
+    ProgrammingError for a statement its parameters do not fit, and a fetch
+    after a failed execute() raises that failure again instead of returning
+    no rows (the driver's buffered cursor would return None or []).
+    """
 
     codes_for_integrityerror = (
         1048,  # Column cannot be null
@@ -62,28 +92,60 @@ class CursorWrapper:
         # The statement and parameters of the last execute(), as sent (after
         # Django's execute wrappers), for operations.last_executed_query.
         self.statement = None
+        self.failure = None
 
     def _run(self, method, *args):
+        self.failure = None
         try:
             return method(*args)
-        except Database.OperationalError as e:
-            if e.args and e.args[0] in self.codes_for_integrityerror:
-                raise IntegrityError(*e.args) from e
+        except Database.Error as e:
+            self.failure = e
+            if (
+                isinstance(e, Database.OperationalError)
+                and e.args
+                and e.args[0] in self.codes_for_integrityerror
+            ):
+                self.failure = IntegrityError(*e.args)
+                raise self.failure from e
             raise
 
     def execute(self, query, args=None):
         self.statement = (query, args)
-        return self._run(self.cursor.execute, query, args)
+        try:
+            return self._run(self.cursor.execute, query, args)
+        except (TypeError, ValueError) as error:
+            check_format(query, args, error)
+            raise
 
     def executemany(self, query, args):
         # The driver needs a sized sequence; Django also passes iterators.
-        return self._run(self.cursor.executemany, query, list(args))
+        args = list(args)
+        try:
+            return self._run(self.cursor.executemany, query, args)
+        except (TypeError, ValueError) as error:
+            for row in args[:1]:
+                check_format(query, row, error)
+            raise
+
+    def _fetch(self, method, *args):
+        if self.failure is not None:
+            raise type(self.failure)(*self.failure.args) from self.failure
+        return method(*args)
+
+    def fetchone(self):
+        return self._fetch(self.cursor.fetchone)
+
+    def fetchmany(self, size=None):
+        return self._fetch(self.cursor.fetchmany, size or self.cursor.arraysize)
+
+    def fetchall(self):
+        return self._fetch(self.cursor.fetchall)
 
     def __getattr__(self, attr):
         return getattr(self.cursor, attr)
 
     def __iter__(self):
-        return iter(self.cursor)
+        return iter(self.fetchone, None)
 
 
 class DatabaseWrapper(BaseDatabaseWrapper):

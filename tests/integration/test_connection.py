@@ -4,9 +4,15 @@ import socket
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import NotSupportedError, OperationalError, connection
+from django.db import (
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    connection,
+    models,
+)
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from django_singlestore import __version__
 from django_singlestore.base import (
@@ -369,3 +375,68 @@ def test_executemany_takes_an_iterator():
         )
         cursor.execute("SELECT `code`, `hits` FROM `integration_counter` ORDER BY 1")
         assert list(cursor.fetchall()) == [("c0", 0), ("c1", 1), ("c2", 2)]
+
+
+LOST = (2013, "Lost connection to MySQL server during query")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fetch_after_a_failed_execute_repeats_the_failure():
+    connection.ensure_connection()
+    cursor = connection.cursor()
+    cursor.execute("DOUBLE FAULT DISCONNECT ON 'SELECT 4253' TIMES 1")
+    with pytest.raises(OperationalError):
+        cursor.execute("SELECT 4253")
+    for fetch in (cursor.fetchone, cursor.fetchall, lambda: cursor.fetchmany(2)):
+        with pytest.raises(OperationalError) as error:
+            fetch()
+        assert error.value.args[:2] == LOST
+    connection.close()
+
+
+PARAMETERS_DO_NOT_FIT = (
+    "The parameters cannot be substituted into the statement ({}): every '%' "
+    "that is not a placeholder must be written '%%'. Django does not double a "
+    "'%' in a table or column name, so such a name works only in statements "
+    "without parameters; rename the table or column."
+)
+
+
+@isolate_apps("tests.integration")
+@pytest.mark.django_db(transaction=True)
+def test_percent_in_a_table_name():
+    class Odd(models.Model):
+        value = models.IntegerField(default=0)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "odd%name"
+
+    # As with Django's MySQL backend: DDL and introspection work, statements
+    # with parameters raise ProgrammingError.
+    with connection.schema_editor() as editor:
+        editor.create_model(Odd)
+    try:
+        with connection.cursor() as cursor:
+            columns = connection.introspection.get_table_description(cursor, "odd%name")
+        assert [column.name for column in columns] == ["id", "value"]
+        with pytest.raises(ProgrammingError) as error:
+            Odd.objects.create(value=1)
+        assert str(error.value) == PARAMETERS_DO_NOT_FIT.format(
+            "unsupported format character 'n' (0x6e) at index 17"
+        )
+        with pytest.raises(ProgrammingError) as error:
+            Odd.objects.count()
+        assert str(error.value) == PARAMETERS_DO_NOT_FIT.format(
+            "not enough arguments for format string"
+        )
+        with pytest.raises(ProgrammingError) as error:
+            connection.cursor().executemany(
+                "INSERT INTO `odd%name` (`value`) VALUES (%s)", [[1], [2]]
+            )
+        assert str(error.value) == PARAMETERS_DO_NOT_FIT.format(
+            "not enough arguments for format string"
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE `odd%name`")
