@@ -12,7 +12,6 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import typecast_time
 from django.utils.asyncio import async_unsafe
 from django.utils.functional import cached_property
-from singlestoredb.mysql.connection import Connection as ProtocolConnection
 from singlestoredb.mysql.constants import FIELD_TYPE
 from singlestoredb.mysql.converters import conversions
 
@@ -20,6 +19,7 @@ from . import __version__, functions
 from .client import DatabaseClient
 from .conf import get_settings
 from .creation import DatabaseCreation
+from .driver import Connection
 from .features import DatabaseFeatures
 from .introspection import DatabaseIntrospection
 from .operations import DatabaseOperations
@@ -253,7 +253,7 @@ class DatabaseWrapper(BaseDatabaseWrapper):
 
     @async_unsafe
     def get_new_connection(self, conn_params):
-        return ProtocolConnection(**conn_params)
+        return Connection(**conn_params)
 
     def init_connection_state(self):
         super().init_connection_state()

@@ -8,6 +8,7 @@ import socket
 
 import pytest
 from django.db import (
+    DatabaseError,
     NotSupportedError,
     OperationalError,
     ProgrammingError,
@@ -174,6 +175,45 @@ def test_executemany_takes_an_iterator():
 
 
 LOST = (2013, "Lost connection to MySQL server during query")
+CLOSED = (
+    2006,
+    "The connection to the server has been closed; a new connection is needed.",
+)
+
+
+def drop_the_connection(marker):
+    """Have the double drop the default connection at the next statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DOUBLE FAULT DISCONNECT ON 'SELECT {marker}' TIMES 1")
+    with pytest.raises(OperationalError) as lost:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {marker}")
+    assert lost.value.args[:2] == LOST
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_connection_raises_operational_error():
+    connection.ensure_connection()
+    before = connection.cursor()
+    before.execute("SELECT 4250 UNION ALL SELECT 4251 ORDER BY 1")
+    drop_the_connection(4252)
+    # Rows read before the drop are still there.
+    assert list(before.fetchall()) == [(4250,), (4251,)]
+    calls = {
+        "execute": lambda: connection.cursor().execute("SELECT 1"),
+        "executemany": lambda: connection.cursor().executemany("SELECT %s", [[1]]),
+        "commit": connection.commit,
+        "rollback": connection.rollback,
+        "set_autocommit": lambda: connection.set_autocommit(False),
+    }
+    for name, call in calls.items():
+        with pytest.raises(OperationalError) as error:
+            call()
+        assert (name, error.value.args[:2]) == (name, CLOSED)
+        assert isinstance(error.value, DatabaseError)
+    assert connection.is_usable() is False
+    connection.close_if_unusable_or_obsolete()
+    assert connection.connection is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -188,6 +228,20 @@ def test_fetch_after_a_failed_execute_repeats_the_failure():
             fetch()
         assert error.value.args[:2] == LOST
     connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_user_code_catching_database_error_recovers():
+    connection.ensure_connection()
+    drop_the_connection(4254)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 4255")
+    except DatabaseError:
+        connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 4256")
+        assert cursor.fetchone() == (4256,)
 
 
 PARAMETERS_DO_NOT_FIT = (
