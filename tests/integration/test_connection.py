@@ -5,6 +5,8 @@ tests/unit/test_params.py.
 """
 
 import socket
+import threading
+import time
 
 import pytest
 from django.db import (
@@ -242,6 +244,68 @@ def test_user_code_catching_database_error_recovers():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 4256")
         assert cursor.fetchone() == (4256,)
+
+
+@pytest.fixture
+def silent_server():
+    """A loopback port that accepts connections and never says a word."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+    done = threading.Event()
+
+    def serve():
+        listener.settimeout(0.2)
+        while not done.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    done.set()
+    thread.join()
+    for peer in accepted:
+        peer.close()
+    listener.close()
+
+
+@pytest.mark.django_db
+def test_connect_timeout_bounds_the_handshake(silent_server):
+    wrapper = DatabaseWrapper(
+        settings_dict(
+            HOST="127.0.0.1", PORT=silent_server, OPTIONS={"connect_timeout": 1}
+        )
+    )
+    started = time.monotonic()
+    with pytest.raises(OperationalError) as error:
+        wrapper.ensure_connection()
+    elapsed = time.monotonic() - started
+    assert error.value.args[:2] == (
+        2013,
+        f"No answer from the server at 127.0.0.1:{silent_server} within "
+        "connect_timeout = 1 seconds while setting up the connection (handshake "
+        "and authentication). Check HOST and PORT, or raise "
+        "OPTIONS['connect_timeout'].",
+    )
+    assert elapsed < 3
+    assert wrapper.connection is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_connect_timeout_does_not_limit_queries():
+    options = {**connection.settings_dict["OPTIONS"], "connect_timeout": 1}
+    wrapper = DatabaseWrapper(settings_dict(OPTIONS=options))
+    try:
+        wrapper.ensure_connection()
+        assert wrapper.connection._sock.gettimeout() is None
+        with wrapper.cursor() as cursor:
+            cursor.execute("DOUBLE FAULT LATENCY 1500 ON 'SELECT 4257' TIMES 1")
+            cursor.execute("SELECT 4257")
+            assert cursor.fetchone() == (4257,)
+    finally:
+        wrapper.close()
 
 
 PARAMETERS_DO_NOT_FIT = (
