@@ -4,6 +4,8 @@
   and the driver's session statements), not only the TCP connect: the driver
   reads the handshake with no timeout, so a server that accepts and stays
   silent would hang ``connect()`` forever.
+- TLS that the settings ask for is TLS or a refusal: the driver would go on
+  in plaintext with a server that does not offer TLS.
 - Using a connection the driver has closed raises OperationalError (as
   Django's MySQL backend does), not InterfaceError, which is no DatabaseError.
 """
@@ -12,14 +14,17 @@ import time
 
 from singlestoredb.mysql import err
 from singlestoredb.mysql.connection import Connection as ProtocolConnection
-from singlestoredb.mysql.constants import CR
+from singlestoredb.mysql.constants import CLIENT, CR
+
+from .tls import REQUIRED_MODES
 
 # Socket timeout for a read or write whose deadline has already passed.
 EXPIRED = 0.001
 
 
 class Connection(ProtocolConnection):
-    def __init__(self, **kwargs):
+    def __init__(self, *, ssl_mode=None, **kwargs):
+        self._ssl_mode = ssl_mode
         self._deadline = None
         super().__init__(**kwargs)
 
@@ -63,6 +68,23 @@ class Connection(ProtocolConnection):
     def _write_bytes(self, data):
         self._bound()
         return super()._write_bytes(data)
+
+    def _request_authentication(self):
+        # self.ssl: the settings (or an option file) gave TLS parameters.
+        asked = self._ssl_mode in REQUIRED_MODES or (
+            self.ssl and self._ssl_mode is None
+        )
+        if asked and not self.server_capabilities & CLIENT.SSL:
+            raise err.OperationalError(
+                CR.CR_SSL_CONNECTION_ERROR,
+                f"SSL connection error: the settings ask for TLS (ssl_mode "
+                f"{self._ssl_mode or 'REQUIRED'}) but the server at "
+                f"{self._where()} does not offer it, so the connection was "
+                "refused instead of going on in plaintext. Enable TLS on the "
+                "server, or set OPTIONS['ssl_mode'] = 'PREFERRED' to accept a "
+                "plaintext connection.",
+            )
+        return super()._request_authentication()
 
     def _execute_command(self, command, sql):
         if self._sock is None:

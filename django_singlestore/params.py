@@ -10,17 +10,10 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from singlestoredb.mysql.connection import Connection as ProtocolConnection
 
+from .tls import fold_driver_keys, tls_arguments
+
 URL_SCHEMES = ("singlestoredb", "mysql")
 ISOLATION_LEVELS = ("read committed",)
-SSL_KEYS = {
-    "ca": "ssl_ca",
-    "cert": "ssl_cert",
-    "key": "ssl_key",
-    "cipher": "ssl_cipher",
-    "check_hostname": "ssl_verify_identity",
-    "verify_cert": "ssl_verify_cert",
-    "verify_identity": "ssl_verify_identity",
-}
 # Keys the backend sets itself; a user value would break Django's contract
 # with the driver (row counts, parameter style, JSON and TIME decoding).
 RESERVED_KEYS = (
@@ -73,22 +66,6 @@ def parse_host_url(url):
     return found
 
 
-def _ssl_arguments(ssl):
-    if not isinstance(ssl, dict):
-        raise ImproperlyConfigured(
-            "DATABASES OPTIONS['ssl'] must be a dict with keys among {}, "
-            "got {!r}.".format(", ".join(sorted(SSL_KEYS)), ssl)
-        )
-    unknown = sorted(set(ssl) - set(SSL_KEYS))
-    if unknown:
-        raise ImproperlyConfigured(
-            "DATABASES OPTIONS['ssl'] has unknown key(s) {}; allowed keys: {}.".format(
-                ", ".join(repr(k) for k in unknown), ", ".join(sorted(SSL_KEYS))
-            )
-        )
-    return {SSL_KEYS[key]: value for key, value in ssl.items()}
-
-
 def _isolation_level(options):
     level = options.pop("isolation_level", "read committed")
     if level is None:
@@ -118,7 +95,7 @@ def _driver_options(options):
         if key not in accepted:
             raise ImproperlyConfigured(
                 "DATABASES OPTIONS[{!r}] is not a singlestoredb connection "
-                "argument. Allowed keys: isolation_level, ssl, {}.".format(
+                "argument. Allowed keys: isolation_level, ssl, ssl_mode, {}.".format(
                     key, ", ".join(sorted(accepted - set(RESERVED_KEYS)))
                 )
             )
@@ -129,7 +106,9 @@ def connection_settings(settings_dict):
     """Return (driver keyword arguments, isolation level).
 
     ``init_command``, ``charset`` and the other MySQL-backend options are
-    driver arguments of the same name and pass through.
+    driver arguments of the same name and pass through. ``ssl`` and
+    ``ssl_mode`` become the driver's TLS arguments plus ``ssl_mode``, which
+    driver.Connection reads.
 
     Explicit USER/PASSWORD/PORT/NAME settings win over the parts of a URL
     given as HOST.
@@ -152,8 +131,8 @@ def connection_settings(settings_dict):
             kwargs[key] = settings_dict[setting]
     if "port" in kwargs:
         kwargs["port"] = int(kwargs["port"])
-    options = dict(settings_dict.get("OPTIONS") or {})
+    options = fold_driver_keys(dict(settings_dict.get("OPTIONS") or {}))
     isolation_level = _isolation_level(options)
-    kwargs.update(_ssl_arguments(options.pop("ssl")) if "ssl" in options else {})
+    kwargs.update(tls_arguments(options))
     kwargs.update(_driver_options(options))
     return kwargs, isolation_level

@@ -1,4 +1,4 @@
-"""Server data, connection set-up and connection health.
+"""Server data, connection set-up (timeout, TLS) and connection health.
 
 The parsing of the settings is tested without a database in
 tests/unit/test_params.py.
@@ -304,6 +304,44 @@ def test_connect_timeout_does_not_limit_queries():
             cursor.execute("DOUBLE FAULT LATENCY 1500 ON 'SELECT 4257' TIMES 1")
             cursor.execute("SELECT 4257")
             assert cursor.fetchone() == (4257,)
+    finally:
+        wrapper.close()
+
+
+@pytest.mark.parametrize(
+    "options, mode",
+    [
+        ({"ssl_mode": "REQUIRED"}, "REQUIRED"),
+        ({"ssl": {}}, "REQUIRED"),
+        ({"ssl": {"cipher": "HIGH"}}, "REQUIRED"),
+    ],
+)
+@pytest.mark.django_db
+def test_tls_asked_for_is_never_plaintext(options, mode):
+    # The double offers no TLS (tests/double strips CLIENT_SSL).
+    wrapper = DatabaseWrapper(settings_dict(OPTIONS=options))
+    with pytest.raises(OperationalError) as error:
+        wrapper.ensure_connection()
+    host, port = connection.settings_dict["HOST"], connection.settings_dict["PORT"]
+    assert error.value.args[:2] == (
+        2026,
+        f"SSL connection error: the settings ask for TLS (ssl_mode {mode}) but "
+        f"the server at {host}:{port} does not offer it, so the connection was "
+        "refused instead of going on in plaintext. Enable TLS on the server, or "
+        "set OPTIONS['ssl_mode'] = 'PREFERRED' to accept a plaintext connection.",
+    )
+    assert wrapper.connection is None
+
+
+@pytest.mark.parametrize("mode", ["PREFERRED", "DISABLED"])
+@pytest.mark.django_db(transaction=True)
+def test_tls_optional_or_off_connects_in_plaintext(mode):
+    wrapper = DatabaseWrapper(settings_dict(OPTIONS={"ssl_mode": mode}))
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT 4258")
+            assert cursor.fetchone() == (4258,)
+        assert wrapper.connection.ssl is (mode == "PREFERRED")
     finally:
         wrapper.close()
 

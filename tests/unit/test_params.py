@@ -27,6 +27,16 @@ def params(**entries):
     return kwargs
 
 
+def refused(**entries):
+    with pytest.raises(ImproperlyConfigured) as error:
+        params(**entries)
+    return str(error.value)
+
+
+def dbshell(**entries):
+    return DatabaseClient.settings_to_cmd_args_env(settings_dict(**entries), [])
+
+
 FIXED = {
     "charset": "utf8mb4",
     "client_found_rows": True,
@@ -37,6 +47,17 @@ FIXED = {
         "_connector_version": __version__,
     },
 }
+
+
+@pytest.fixture
+def pem(tmp_path):
+    """Paths of existing files named ca.pem, c.pem and k.pem."""
+    paths = {}
+    for name in ("ca", "c", "k"):
+        path = tmp_path / f"{name}.pem"
+        path.write_text("")
+        paths[name] = str(path)
+    return paths
 
 
 def test_plain_settings():
@@ -104,9 +125,9 @@ def test_url_query_refused():
     )
 
 
-def test_mysql_backend_options_translated():
+def test_mysql_backend_options_translated(pem):
     options = {
-        "ssl": {"ca": "/ca.pem", "cert": "/c.pem", "key": "/k.pem"},
+        "ssl": {"ca": pem["ca"], "cert": pem["c"], "key": pem["k"]},
         "init_command": "SET @x = 1",
         "charset": "utf8",
         "isolation_level": "READ COMMITTED",
@@ -115,9 +136,14 @@ def test_mysql_backend_options_translated():
     assert params(HOST="h", OPTIONS=options) == {
         **FIXED,
         "host": "h",
-        "ssl_ca": "/ca.pem",
-        "ssl_cert": "/c.pem",
-        "ssl_key": "/k.pem",
+        "ssl": {
+            "ca": pem["ca"],
+            "cert": pem["c"],
+            "key": pem["k"],
+            "verify_mode": False,
+            "check_hostname": False,
+        },
+        "ssl_mode": "REQUIRED",
         "init_command": "SET @x = 1",
         "charset": "utf8",
         "connect_timeout": 3,
@@ -137,11 +163,6 @@ def test_user_connection_attributes_kept():
             "DATABASES OPTIONS['isolation_level'] = 'serializable' is not "
             "supported: SingleStore runs every transaction at READ COMMITTED. "
             "Use 'read committed' or None (do not set it).",
-        ),
-        (
-            {"ssl": {"ca": "/ca.pem", "capath": "/x"}},
-            "DATABASES OPTIONS['ssl'] has unknown key(s) 'capath'; allowed keys: "
-            "ca, cert, check_hostname, cipher, key, verify_cert, verify_identity.",
         ),
         (
             {"client_found_rows": False},
@@ -178,11 +199,167 @@ def test_isolation_level_none_sets_nothing():
     assert wrapper.isolation_level is None
 
 
-def test_dbshell_uses_the_runtime_settings():
+# TLS
+
+
+@pytest.mark.parametrize(
+    "mode, verify, identity",
+    [
+        ("PREFERRED", False, False),
+        ("required", False, False),
+        ("VERIFY_CA", True, False),
+        ("VERIFY_IDENTITY", True, True),
+    ],
+)
+def test_ssl_mode_mapped(pem, mode, verify, identity):
+    kwargs = params(OPTIONS={"ssl_mode": mode, "ssl": {"ca": pem["ca"]}})
+    assert (kwargs["ssl"], kwargs["ssl_mode"]) == (
+        {"ca": pem["ca"], "verify_mode": verify, "check_hostname": identity},
+        mode.upper(),
+    )
+
+
+def test_ssl_mode_disabled():
+    kwargs = params(OPTIONS={"ssl_mode": "DISABLED"})
+    assert (kwargs["ssl_disabled"], kwargs["ssl_mode"], "ssl" in kwargs) == (
+        True,
+        "DISABLED",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    "ssl, mode",
+    [
+        ({}, "REQUIRED"),
+        ({"verify_cert": True}, "VERIFY_CA"),
+        ({"verify_cert": True, "verify_identity": True}, "VERIFY_IDENTITY"),
+        ({"check_hostname": True}, "VERIFY_IDENTITY"),
+    ],
+)
+def test_ssl_dict_implies_a_mode(pem, ssl, mode):
+    kwargs = params(OPTIONS={"ssl": {"ca": pem["ca"], **ssl}})
+    assert kwargs["ssl_mode"] == mode
+
+
+def test_driver_tls_keys_folded(pem):
+    kwargs = params(OPTIONS={"ssl_ca": pem["ca"], "ssl_verify_identity": True})
+    assert (kwargs["ssl"], kwargs["ssl_mode"]) == (
+        {"ca": pem["ca"], "verify_mode": True, "check_hostname": True},
+        "VERIFY_IDENTITY",
+    )
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            {"ssl": {"ca": "/no/such/ca.pem"}},
+            "DATABASES OPTIONS['ssl']['ca'] = '/no/such/ca.pem': no such file.",
+        ),
+        (
+            {"ssl": {"capath": "/no/such/dir"}},
+            "DATABASES OPTIONS['ssl']['capath'] = '/no/such/dir': no such directory.",
+        ),
+        (
+            {"ssl": "/ca.pem"},
+            "DATABASES OPTIONS['ssl'] must be a dict with keys among ca, capath, "
+            "cert, check_hostname, cipher, key, verify_cert, verify_identity; got "
+            "str.",
+        ),
+        (
+            {"ssl": {"cafile": "/x"}},
+            "DATABASES OPTIONS['ssl'] has unknown key(s) 'cafile'; allowed keys: "
+            "ca, capath, cert, check_hostname, cipher, key, verify_cert, "
+            "verify_identity.",
+        ),
+        (
+            {"ssl": {"cipher": 3}},
+            "DATABASES OPTIONS['ssl']['cipher'] = 3 must be a non-empty string.",
+        ),
+        (
+            {"ssl": {"verify_cert": "yes"}},
+            "DATABASES OPTIONS['ssl']['verify_cert'] = 'yes' must be True or False.",
+        ),
+        (
+            {"ssl_mode": 1},
+            "DATABASES OPTIONS['ssl_mode'] = 1 is not a TLS mode; allowed values: "
+            "'DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'.",
+        ),
+        (
+            {"ssl_mode": "VERIFY_CA"},
+            "DATABASES OPTIONS['ssl_mode'] = 'VERIFY_CA' verifies the server's "
+            "certificate and needs the certificate authority: set "
+            "OPTIONS['ssl']['ca'] (a file) or OPTIONS['ssl']['capath'] (a "
+            "directory).",
+        ),
+        (
+            {"ssl": {"verify_identity": True}},
+            "DATABASES OPTIONS['ssl_mode'] = 'VERIFY_IDENTITY' verifies the "
+            "server's certificate and needs the certificate authority: set "
+            "OPTIONS['ssl']['ca'] (a file) or OPTIONS['ssl']['capath'] (a "
+            "directory).",
+        ),
+        (
+            {"ssl": {"verify_identity": True, "verify_cert": False}},
+            "DATABASES OPTIONS['ssl'] asks to verify the server's host name but "
+            "not its certificate ('verify_cert': False); the host name can only "
+            "be checked on a verified certificate.",
+        ),
+        (
+            {"ssl": {"verify_identity": True, "check_hostname": False}},
+            "DATABASES OPTIONS['ssl'] sets 'check_hostname' and 'verify_identity' "
+            "differently; they are the same setting: keep one.",
+        ),
+        (
+            {"ssl_mode": "DISABLED", "ssl": {"cipher": "HIGH"}},
+            "DATABASES OPTIONS['ssl_mode'] = 'DISABLED' conflicts with "
+            "OPTIONS['ssl']: remove one of them.",
+        ),
+        (
+            {"ssl_mode": "REQUIRED", "ssl": {"verify_cert": True}},
+            "DATABASES OPTIONS['ssl']['verify_cert'] = True conflicts with "
+            "OPTIONS['ssl_mode'] = 'REQUIRED': remove 'verify_cert' (the mode "
+            "decides what is verified) or choose the mode that matches.",
+        ),
+        (
+            {"ssl_mode": "PREFERRED", "ssl": {"check_hostname": True}},
+            "DATABASES OPTIONS['ssl']['check_hostname'] = True conflicts with "
+            "OPTIONS['ssl_mode'] = 'PREFERRED': remove 'check_hostname' (the mode "
+            "decides what is verified) or choose the mode that matches.",
+        ),
+        (
+            {"ssl_mode": "REQUIRED", "ssl_disabled": True},
+            "DATABASES OPTIONS['ssl_disabled'] = True conflicts with "
+            "OPTIONS['ssl_mode'] = 'REQUIRED': keep only ssl_mode.",
+        ),
+        (
+            {"ssl_ca": "/a.pem", "ssl": {"ca": "/b.pem"}},
+            "DATABASES OPTIONS['ssl_ca'] repeats OPTIONS['ssl']['ca']: keep only "
+            "OPTIONS['ssl']['ca'].",
+        ),
+        (
+            {"ssl": {"key": "/k.pem"}},
+            "DATABASES OPTIONS['ssl'] has 'key' without 'cert': give the client "
+            "certificate too.",
+        ),
+    ],
+)
+def test_bad_tls_settings(options, message):
+    assert refused(OPTIONS=options) == message
+
+
+# dbshell
+
+
+def test_dbshell_uses_the_runtime_settings(pem):
     args, env = DatabaseClient.settings_to_cmd_args_env(
         settings_dict(
             HOST="singlestoredb://app:pw@db.example:3308/shop",
-            OPTIONS={"ssl": {"ca": "/ca.pem"}, "init_command": "SET @x = 1"},
+            OPTIONS={
+                "ssl": {"ca": pem["ca"], "verify_cert": True},
+                "init_command": "SET @x = 1",
+            },
         ),
         ["--batch"],
     )
@@ -191,13 +368,28 @@ def test_dbshell_uses_the_runtime_settings():
         "--user=app",
         "--host=db.example",
         "--port=3308",
-        "--ssl-ca=/ca.pem",
+        "--ssl-mode=VERIFY_CA",
+        f"--ssl-ca={pem['ca']}",
         "--default-character-set=utf8mb4",
         "--init-command=SET @x = 1",
         "shop",
         "--batch",
     ]
     assert env == {"MYSQL_PWD": "pw"}
+
+
+def test_dbshell_tls_off_and_an_option_file():
+    args, _ = dbshell(
+        HOST="h",
+        OPTIONS={"ssl_mode": "disabled", "read_default_file": "/etc/my.cnf"},
+    )
+    assert args == [
+        "mysql",
+        "--defaults-file=/etc/my.cnf",
+        "--host=h",
+        "--ssl-mode=DISABLED",
+        "--default-character-set=utf8mb4",
+    ]
 
 
 def test_dbshell_unix_socket_without_password():
@@ -211,3 +403,9 @@ def test_dbshell_unix_socket_without_password():
         "shop",
     ]
     assert env is None
+
+
+def test_dbshell_refuses_what_the_connection_refuses():
+    with pytest.raises(ImproperlyConfigured) as error:
+        dbshell(OPTIONS={"ssl_mode": "ALWAYS"})
+    assert str(error.value).startswith("DATABASES OPTIONS['ssl_mode'] = 'ALWAYS' ")
