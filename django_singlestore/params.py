@@ -4,35 +4,15 @@ The runtime connection (base.py) and ``dbshell`` (client.py) both read the
 result of :func:`connection_settings`, so they always agree on where they go.
 """
 
-import inspect
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from singlestoredb.mysql.connection import Connection as ProtocolConnection
 
+from .options import check_driver_options
 from .tls import fold_driver_keys, tls_arguments
 
 URL_SCHEMES = ("singlestoredb", "mysql")
 ISOLATION_LEVELS = ("read committed",)
-# Keys the backend sets itself; a user value would break Django's contract
-# with the driver (row counts, parameter style, JSON and TIME decoding).
-RESERVED_KEYS = (
-    "client_found_rows",
-    "conv",
-    "cursorclass",
-    "interpolate_query_with_empty_args",
-    "parse_json",
-    "results_type",
-)
-# Given by the HOST/PORT/NAME/USER/PASSWORD settings, not by OPTIONS.
-SETTINGS_KEYS = ("host", "port", "database", "db", "user", "password", "passwd")
-
-
-def driver_keys():
-    """Keyword arguments the driver's MySQL-protocol connection accepts."""
-    return frozenset(inspect.signature(ProtocolConnection.__init__).parameters) - {
-        "self"
-    }
 
 
 def parse_host_url(url):
@@ -79,42 +59,39 @@ def _isolation_level(options):
     return level.lower()
 
 
-def _driver_options(options):
-    accepted = driver_keys()
-    for key in options:
-        if key in SETTINGS_KEYS:
-            raise ImproperlyConfigured(
-                f"DATABASES OPTIONS[{key!r}] is not allowed: set it with the HOST, "
-                "PORT, NAME, USER or PASSWORD setting instead."
-            )
-        if key in RESERVED_KEYS:
-            raise ImproperlyConfigured(
-                f"DATABASES OPTIONS[{key!r}] is set by django_singlestore and cannot "
-                "be changed: Django relies on its value."
-            )
-        if key not in accepted:
-            raise ImproperlyConfigured(
-                "DATABASES OPTIONS[{!r}] is not a singlestoredb connection "
-                "argument. Allowed keys: isolation_level, ssl, ssl_mode, {}.".format(
-                    key, ", ".join(sorted(accepted - set(RESERVED_KEYS)))
-                )
-            )
-    return options
+def _port(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(
+            f"DATABASES PORT = {value!r} is not a port number."
+        ) from None
 
 
 def connection_settings(settings_dict):
     """Return (driver keyword arguments, isolation level).
 
     ``init_command``, ``charset`` and the other MySQL-backend options are
-    driver arguments of the same name and pass through. ``ssl`` and
+    driver arguments of the same name and pass through, checked. ``ssl`` and
     ``ssl_mode`` become the driver's TLS arguments plus ``ssl_mode``, which
     driver.Connection reads.
 
     Explicit USER/PASSWORD/PORT/NAME settings win over the parts of a URL
     given as HOST.
     """
+    options = settings_dict.get("OPTIONS") or {}
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured(
+            "DATABASES OPTIONS must be a dict of connection options, got "
+            f"{type(options).__name__}."
+        )
+    options = fold_driver_keys(dict(options))
     kwargs = {"charset": "utf8mb4"}
     host = settings_dict.get("HOST") or ""
+    if not isinstance(host, str):
+        raise ImproperlyConfigured(
+            f"DATABASES HOST must be a string, got {type(host).__name__}."
+        )
     if "://" in host:
         kwargs.update(parse_host_url(host))
     elif host.startswith("/"):
@@ -130,9 +107,9 @@ def connection_settings(settings_dict):
         if settings_dict.get(setting):
             kwargs[key] = settings_dict[setting]
     if "port" in kwargs:
-        kwargs["port"] = int(kwargs["port"])
-    options = fold_driver_keys(dict(settings_dict.get("OPTIONS") or {}))
+        kwargs["port"] = _port(kwargs["port"])
     isolation_level = _isolation_level(options)
     kwargs.update(tls_arguments(options))
-    kwargs.update(_driver_options(options))
+    check_driver_options(options)
+    kwargs.update(options)
     return kwargs, isolation_level
