@@ -58,8 +58,6 @@ FIXED = {
         "_connector_version": __version__,
     },
 }
-
-
 ALLOWED_KEYS = (
     "auth_plugin_map, binary_prefix, bind_address, charset, client_flag, "
     "collation, conn_attrs, connect_timeout, enable_extended_data_types, "
@@ -81,6 +79,9 @@ def pem(tmp_path):
         path.write_text("")
         paths[name] = str(path)
     return paths
+
+
+# Plain settings and URLs
 
 
 def test_plain_settings():
@@ -128,24 +129,117 @@ def test_unix_socket():
     }
 
 
-def test_http_url_refused():
-    with pytest.raises(ImproperlyConfigured) as error:
-        params(HOST="https://db.example/shop")
-    assert str(error.value) == (
-        "DATABASES HOST 'https://db.example/shop' uses the scheme 'https'; "
+def test_http_url_refused_without_its_password():
+    assert refused(HOST="https://app:s3cret@db.example/shop") == (
+        "DATABASES HOST 'https://app:***@db.example/shop' uses the scheme 'https'; "
         "django_singlestore accepts singlestoredb:// or mysql:// URLs (the MySQL "
         "protocol, which Django's transactions need). Use for example "
         "singlestoredb://user:password@host:3306/dbname."
     )
 
 
-def test_url_query_refused():
-    with pytest.raises(ImproperlyConfigured) as error:
-        params(HOST="singlestoredb://db.example/shop?connect_timeout=3")
-    assert str(error.value) == (
-        "DATABASES HOST 'singlestoredb://db.example/shop?connect_timeout=3' has "
-        "query parameters; put connection options in DATABASES OPTIONS instead."
+def test_url_query_options(pem):
+    url = (
+        f"singlestoredb://app:pw@db.example/shop?ssl_ca={pem['ca']}"
+        "&ssl_verify_cert=true&connect_timeout=2.5&charset=utf8"
     )
+    assert params(HOST=url) == {
+        **FIXED,
+        "host": "db.example",
+        "user": "app",
+        "password": "pw",
+        "database": "shop",
+        "charset": "utf8",
+        "connect_timeout": 2.5,
+        "ssl": {"ca": pem["ca"], "verify_mode": True, "check_hostname": False},
+        "ssl_mode": "VERIFY_CA",
+    }
+
+
+NO_CHECKS = {"verify_mode": False, "check_hostname": False}
+
+
+@pytest.mark.parametrize(
+    "query, tls",
+    [
+        ("ssl=true", {"ssl": NO_CHECKS, "ssl_mode": "REQUIRED"}),
+        ("ssl=false", {"ssl_disabled": True, "ssl_mode": "DISABLED"}),
+        ("ssl_disabled=1", {"ssl_disabled": True, "ssl_mode": "DISABLED"}),
+        ("ssl_mode=preferred", {"ssl": NO_CHECKS, "ssl_mode": "PREFERRED"}),
+    ],
+)
+def test_url_tls_switches(query, tls):
+    kwargs = params(HOST=f"singlestoredb://app:secret@h/db?{query}")
+    assert {key: value for key, value in kwargs.items() if "ssl" in key} == tls
+
+
+@pytest.mark.parametrize(
+    "host, shown, problem",
+    [
+        (
+            "singlestoredb://app:secret@h/db?compress=1",
+            "singlestoredb://app:***@h/db?compress=***",
+            "has the query parameter 'compress', which django_singlestore does not "
+            "read from a URL; accepted: charset, connect_timeout, ssl, ssl_ca, "
+            "ssl_capath, ssl_cert, ssl_cipher, ssl_disabled, ssl_key, ssl_mode, "
+            "ssl_verify_cert, ssl_verify_identity. Put other connection options "
+            "in DATABASES OPTIONS.",
+        ),
+        (
+            "singlestoredb://app:secret@h/db?ssl=maybe",
+            "singlestoredb://app:***@h/db?ssl=maybe",
+            "sets ssl='maybe'; use true or false (or 1 or 0).",
+        ),
+        (
+            "singlestoredb://app:secret@h/db?connect_timeout=soon",
+            "singlestoredb://app:***@h/db?connect_timeout=soon",
+            "sets connect_timeout='soon'; use a number of seconds.",
+        ),
+        (
+            "singlestoredb://app:secret@h/db?charset=utf8&charset=latin1",
+            "singlestoredb://app:***@h/db?charset=utf8&charset=latin1",
+            "repeats the query parameter 'charset'.",
+        ),
+        (
+            "singlestoredb://app:secret@h:port/db",
+            "singlestoredb://app:***@h:port/db",
+            "has a port that is not a number.",
+        ),
+    ],
+)
+def test_bad_url_named_without_its_password(host, shown, problem):
+    assert refused(HOST=host) == f"DATABASES HOST {shown!r} {problem}"
+
+
+def test_unknown_query_values_hidden():
+    assert refused(HOST="mysql://app@h/db?charset=utf8&password=hunter2") == (
+        "DATABASES HOST 'mysql://app@h/db?charset=utf8&password=***' has the query "
+        "parameter 'password', which django_singlestore does not read from a URL; "
+        "accepted: charset, connect_timeout, ssl, ssl_ca, ssl_capath, ssl_cert, "
+        "ssl_cipher, ssl_disabled, ssl_key, ssl_mode, ssl_verify_cert, "
+        "ssl_verify_identity. Put other connection options in DATABASES OPTIONS."
+    )
+
+
+def test_url_option_also_in_options_refused():
+    assert refused(
+        HOST="singlestoredb://app:secret@h/db?connect_timeout=3",
+        OPTIONS={"connect_timeout": 5},
+    ) == (
+        "DATABASES HOST 'singlestoredb://app:***@h/db?connect_timeout=3' and "
+        "DATABASES OPTIONS both set 'connect_timeout': set each in one place."
+    )
+
+
+def test_password_never_in_option_errors():
+    assert refused(HOST="singlestoredb://app:secret@h/db?ssl_mode=sometimes") == (
+        "DATABASES OPTIONS['ssl_mode'] = 'sometimes' is not a TLS mode; allowed "
+        "values: 'DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', "
+        "'VERIFY_IDENTITY'."
+    )
+
+
+# OPTIONS
 
 
 def test_mysql_backend_options_translated(pem):
@@ -176,6 +270,12 @@ def test_mysql_backend_options_translated(pem):
 def test_user_connection_attributes_kept():
     kwargs = params(OPTIONS={"conn_attrs": {"app": "shop"}})
     assert kwargs["conn_attrs"] == {"app": "shop", **FIXED["conn_attrs"]}
+
+
+def test_isolation_level_none_sets_nothing():
+    wrapper = DatabaseWrapper(settings_dict(OPTIONS={"isolation_level": None}))
+    wrapper.get_connection_params()
+    assert wrapper.isolation_level is None
 
 
 @pytest.mark.parametrize(
@@ -315,12 +415,6 @@ def test_every_driver_argument_has_a_rule():
     }
     assert driver - owned == set()
     assert owned - driver == {"isolation_level", "ssl_mode", "ssl_capath"}
-
-
-def test_isolation_level_none_sets_nothing():
-    wrapper = DatabaseWrapper(settings_dict(OPTIONS={"isolation_level": None}))
-    wrapper.get_connection_params()
-    assert wrapper.isolation_level is None
 
 
 # TLS
@@ -502,14 +596,23 @@ def test_dbshell_uses_the_runtime_settings(pem):
     assert env == {"MYSQL_PWD": "pw"}
 
 
-def test_dbshell_tls_off_and_an_option_file():
+def test_dbshell_tls_from_the_url_and_an_option_file(pem, tmp_path):
     args, _ = dbshell(
-        HOST="h",
-        OPTIONS={"ssl_mode": "disabled", "read_default_file": "/etc/my.cnf"},
+        HOST=f"singlestoredb://h/shop?ssl_mode=VERIFY_IDENTITY&ssl_ca={pem['ca']}",
+        OPTIONS={"read_default_file": "/etc/my.cnf"},
     )
     assert args == [
         "mysql",
         "--defaults-file=/etc/my.cnf",
+        "--host=h",
+        "--ssl-mode=VERIFY_IDENTITY",
+        f"--ssl-ca={pem['ca']}",
+        "--default-character-set=utf8mb4",
+        "shop",
+    ]
+    args, _ = dbshell(HOST="h", OPTIONS={"ssl_mode": "disabled"})
+    assert args == [
+        "mysql",
         "--host=h",
         "--ssl-mode=DISABLED",
         "--default-character-set=utf8mb4",
@@ -517,9 +620,7 @@ def test_dbshell_tls_off_and_an_option_file():
 
 
 def test_dbshell_unix_socket_without_password():
-    args, env = DatabaseClient.settings_to_cmd_args_env(
-        settings_dict(HOST="/run/s.sock", NAME="shop"), []
-    )
+    args, env = dbshell(HOST="/run/s.sock", NAME="shop")
     assert args == [
         "mysql",
         "--socket=/run/s.sock",
