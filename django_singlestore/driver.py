@@ -41,7 +41,8 @@ class Connection(ProtocolConnection):
         try:
             super().connect(sock)
         except err.OperationalError as error:
-            if time.monotonic() < self._deadline:
+            lost = error.args[0] in (CR.CR_CONN_HOST_ERROR, CR.CR_SERVER_LOST)
+            if not lost or time.monotonic() < self._deadline:
                 raise
             raise err.OperationalError(
                 CR.CR_SERVER_LOST,

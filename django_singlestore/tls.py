@@ -157,8 +157,10 @@ def fold_driver_keys(options):
     for name, key in DRIVER_TLS_KEYS.items():
         if name not in options:
             continue
-        ssl = options.setdefault("ssl", {})
-        if not isinstance(ssl, dict) or key in ssl:
+        ssl = options.get("ssl", {})
+        if not isinstance(ssl, dict):
+            break  # tls_arguments says what OPTIONS['ssl'] must be
+        if key in ssl:
             _fail(
                 f"[{name!r}] repeats OPTIONS['ssl'][{key!r}]: keep only "
                 f"OPTIONS['ssl'][{key!r}]."

@@ -557,6 +557,12 @@ def test_driver_tls_keys_folded(pem):
             "OPTIONS['ssl']['ca'].",
         ),
         (
+            {"ssl": "/ca.pem", "ssl_ca": "/ca.pem"},
+            "DATABASES OPTIONS['ssl'] must be a dict with keys among ca, capath, "
+            "cert, check_hostname, cipher, key, verify_cert, verify_identity; got "
+            "str.",
+        ),
+        (
             {"ssl": {"key": "/k.pem"}},
             "DATABASES OPTIONS['ssl'] has 'key' without 'cert': give the client "
             "certificate too.",
