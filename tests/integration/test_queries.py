@@ -463,7 +463,7 @@ def test_logged_sql_binds_parameters_also_when_the_statement_fails():
 def test_logged_sql_with_unbindable_parameters_shows_them_apart():
     with CaptureQueriesContext(connection) as captured:
         with connection.cursor() as cursor:
-            with pytest.raises(TypeError):
+            with pytest.raises(ProgrammingError):
                 cursor.execute("SELECT %s, %s", [1])
     assert sqls(captured) == ["QUERY = 'SELECT %s, %s' - PARAMS = (1,)"]
 
