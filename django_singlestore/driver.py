@@ -47,9 +47,9 @@ class Connection(ProtocolConnection):
             raise err.OperationalError(
                 CR.CR_SERVER_LOST,
                 f"No answer from the server at {self._where()} within "
-                f"connect_timeout = {self.connect_timeout} seconds while setting "
-                "up the connection (handshake and authentication). Check HOST "
-                "and PORT, or raise OPTIONS['connect_timeout'].",
+                f"connect_timeout ({self.connect_timeout} s) while setting up "
+                "the connection (handshake and authentication). Check HOST and "
+                "PORT, or raise OPTIONS['connect_timeout'].",
             ) from error
         finally:
             self._deadline = None

@@ -285,8 +285,8 @@ def test_connect_timeout_bounds_the_handshake(silent_server):
     assert error.value.args[:2] == (
         2013,
         f"No answer from the server at 127.0.0.1:{silent_server} within "
-        "connect_timeout = 1 seconds while setting up the connection (handshake "
-        "and authentication). Check HOST and PORT, or raise "
+        "connect_timeout (1 s) while setting up the connection (handshake and "
+        "authentication). Check HOST and PORT, or raise "
         "OPTIONS['connect_timeout'].",
     )
     assert elapsed < 3
