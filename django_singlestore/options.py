@@ -111,7 +111,6 @@ DRIVER_RULES = {
     "socket_options": MAPPING,
     "sql_mode": TEXT,
     "tls_sni_servername": TEXT,
-    "track_env": FLAG,
     "use_unicode": FLAG,
     "vector_data_format": Rule(
         lambda value: isinstance(value, str) and value.lower() in ("json", "binary"),
@@ -133,7 +132,8 @@ SETTING_OF_KEY = {
 }
 # Set by the backend; a user value would break Django's contract with the
 # driver (row counts, parameter style, JSON and TIME decoding, buffered
-# results, connecting in get_new_connection).
+# results, connecting in get_new_connection to the server the settings name,
+# which track_env would replace by one from the environment).
 RESERVED_KEYS = (
     "buffered",
     "client_found_rows",
@@ -144,6 +144,7 @@ RESERVED_KEYS = (
     "interpolate_query_with_empty_args",
     "parse_json",
     "results_type",
+    "track_env",
 )
 UNSUPPORTED_KEYS = ("compress", "named_pipe")
 # Keys of OPTIONS the backend reads itself (see params.py and tls.py).

@@ -65,7 +65,7 @@ ALLOWED_KEYS = (
     "isolation_level, local_infile, max_allowed_packet, multi_statements, "
     "nan_as_null, program_name, pure_python, read_default_file, "
     "read_default_group, read_timeout, server_public_key, socket_options, "
-    "sql_mode, ssl, ssl_mode, tls_sni_servername, track_env, use_unicode, "
+    "sql_mode, ssl, ssl_mode, tls_sni_servername, use_unicode, "
     "vector_data_format, write_timeout"
 )
 
@@ -290,6 +290,11 @@ def test_isolation_level_none_sets_nothing():
         (
             {"client_found_rows": False},
             "DATABASES OPTIONS['client_found_rows'] is set by django_singlestore "
+            "and cannot be changed: Django relies on its value.",
+        ),
+        (
+            {"track_env": True},
+            "DATABASES OPTIONS['track_env'] is set by django_singlestore "
             "and cannot be changed: Django relies on its value.",
         ),
         (
