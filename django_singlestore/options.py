@@ -43,6 +43,19 @@ def _charset(value):
     return isinstance(value, str) and charset_by_name(value) is not None
 
 
+def _socket_options(value):
+    # {level: {option: value}}, as socket.setsockopt takes them.
+    return isinstance(value, dict) and all(
+        isinstance(level, int)
+        and isinstance(options, dict)
+        and all(
+            isinstance(option, int) and isinstance(setting, (int, bytes))
+            for option, setting in options.items()
+        )
+        for level, options in value.items()
+    )
+
+
 def _error_handler(value):
     try:
         codecs.lookup_error(value)
@@ -108,7 +121,11 @@ DRIVER_RULES = {
         lambda value: isinstance(value, (str, bytes)) and value != "",
         "a PEM public key (str or bytes)",
     ),
-    "socket_options": MAPPING,
+    "socket_options": Rule(
+        _socket_options,
+        "a dict of socket level to a dict of option to value (ints), as "
+        "socket.setsockopt takes them",
+    ),
     "sql_mode": TEXT,
     "tls_sni_servername": TEXT,
     "use_unicode": FLAG,

@@ -267,6 +267,11 @@ def test_mysql_backend_options_translated(pem):
     }
 
 
+def test_socket_options_pass_through():
+    kwargs = params(OPTIONS={"socket_options": {6: {1: 1}}})
+    assert kwargs["socket_options"] == {6: {1: 1}}
+
+
 def test_user_connection_attributes_kept():
     kwargs = params(OPTIONS={"conn_attrs": {"app": "shop"}})
     assert kwargs["conn_attrs"] == {"app": "shop", **FIXED["conn_attrs"]}
@@ -351,6 +356,12 @@ def test_isolation_level_none_sets_nothing():
             {"conn_attrs": {"app": 1}},
             "DATABASES OPTIONS['conn_attrs'] = {'app': 1} is not valid: it must "
             "be a dict of str to str.",
+        ),
+        (
+            {"socket_options": {6: [1, 1]}},
+            "DATABASES OPTIONS['socket_options'] = {6: [1, 1]} is not valid: it "
+            "must be a dict of socket level to a dict of option to value (ints), "
+            "as socket.setsockopt takes them.",
         ),
         (
             {"encoding_errors": "loose"},
