@@ -126,6 +126,16 @@ def _isolation_level(options):
     return level.lower()
 
 
+def _text_setting(settings_dict, setting):
+    # The type only: the value may be a password.
+    value = settings_dict.get(setting) or ""
+    if not isinstance(value, str):
+        raise ImproperlyConfigured(
+            f"DATABASES {setting} must be a string, got {type(value).__name__}."
+        )
+    return value
+
+
 def _port(value):
     try:
         return int(value)
@@ -166,11 +176,7 @@ def connection_settings(settings_dict):
         )
     options = fold_driver_keys(dict(options))
     kwargs = {"charset": "utf8mb4"}
-    host = settings_dict.get("HOST") or ""
-    if not isinstance(host, str):
-        raise ImproperlyConfigured(
-            f"DATABASES HOST must be a string, got {type(host).__name__}."
-        )
+    host = _text_setting(settings_dict, "HOST")
     if "://" in host:
         found, url_options = parse_host_url(host)
         kwargs.update(found)
@@ -183,10 +189,11 @@ def connection_settings(settings_dict):
         ("USER", "user"),
         ("PASSWORD", "password"),
         ("NAME", "database"),
-        ("PORT", "port"),
     ):
-        if settings_dict.get(setting):
+        if _text_setting(settings_dict, setting):
             kwargs[key] = settings_dict[setting]
+    if settings_dict.get("PORT"):
+        kwargs["port"] = settings_dict["PORT"]
     if "port" in kwargs:
         kwargs["port"] = _port(kwargs["port"])
     isolation_level = _isolation_level(options)

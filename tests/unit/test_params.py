@@ -413,9 +413,12 @@ def test_options_not_a_dict(options, message):
     assert refused(OPTIONS=options) == message
 
 
-def test_bad_port_and_host():
+def test_bad_port_and_text_settings():
     assert refused(PORT="33o6") == "DATABASES PORT = '33o6' is not a port number."
     assert refused(HOST=["h"]) == "DATABASES HOST must be a string, got list."
+    assert refused(USER=7) == "DATABASES USER must be a string, got int."
+    assert refused(PASSWORD=1234) == "DATABASES PASSWORD must be a string, got int."
+    assert refused(NAME=("shop",)) == "DATABASES NAME must be a string, got tuple."
 
 
 def test_every_driver_argument_has_a_rule():
