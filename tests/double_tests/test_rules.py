@@ -144,3 +144,18 @@ def test_update_returning_before_9_1(db):
         1064,
         SYNTAX.format("RETURNING id"),
     )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "AGGREGATOR SYNC AUTO_INCREMENT",
+        "AGGREGATOR SYNC AUTO_INCREMENT ON {db}.cs ALL",
+    ],
+)
+def test_aggregator_sync_auto_increment_commits(db, s2_connect, sql):
+    name = rows(db, "SELECT DATABASE()")[0][0]
+    run(db, "BEGIN", "INSERT INTO cs VALUES (3, 30, 'z')", sql.format(db=name))
+    run(db, "ROLLBACK")
+    other = s2_connect(name)
+    assert rows(other, "SELECT id, a, b FROM cs WHERE id = 3") == [(3, 30, "z")]
