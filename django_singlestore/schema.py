@@ -31,7 +31,7 @@ from django.db.backends.mysql.schema import (
 from django.db.models import BigAutoField
 from django.db.models.fields import AutoFieldMixin
 
-from . import tables
+from . import narrowing, tables
 from .computed import unwrap
 
 NARROW_INTEGER = re.compile(r"^(integer|int|smallint)\b", re.IGNORECASE)
@@ -102,6 +102,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         old_type, new_type = widen(old_field, old_type), widen(new_field, new_type)
         old_db_params = {**old_db_params, "type": old_type}
         new_db_params = {**new_db_params, "type": new_type}
+        self._refuse_misfits(model, old_field, new_field, old_type, new_type)
         if self._needs_rebuild(model, old_field, new_field, old_type, new_type):
             self._rebuild_column(model, old_field, new_field, new_type)
             old_field = copy.copy(old_field)
@@ -135,6 +136,41 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         if field.db_comment:
             parts.append(self._comment_sql(field.db_comment).strip())
         return " ".join(parts), list(params)
+
+    def _refuse_misfits(self, model, old_field, new_field, old_type, new_type):
+        """Raise DataError, before any DDL, when a row's value would not
+        survive the change (see django_singlestore.narrowing)."""
+        if self.collect_sql or old_field.column is None or new_field.column is None:
+            return
+        table = model._meta.db_table
+        column = self.quote_name(old_field.column)
+        if old_type != new_type:
+            predicate = narrowing.misfit_predicate(
+                column,
+                old_type,
+                new_type,
+                old_field.cast_db_type(self.connection),
+                new_field.cast_db_type(self.connection),
+            )
+            count = predicate and self._count_rows(table, predicate)
+            if count:
+                raise narrowing.refusal(
+                    table, old_field.column, old_type, new_type, count
+                )
+        if old_field.null and not new_field.null:
+            if self._null_fill(new_field)[0] is None:
+                count = self._count_rows(table, f"{column} IS NULL")
+                if count:
+                    raise narrowing.refusal(
+                        table, old_field.column, old_type, new_type, count, nulls=True
+                    )
+
+    def _count_rows(self, table, predicate):
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {self.quote_name(table)} WHERE {predicate}"
+            )
+            return cursor.fetchone()[0]
 
     # Defaults: literals only, on every column type (SingleStore 8.1.12+).
 

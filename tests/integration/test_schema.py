@@ -1,7 +1,9 @@
 """DDL from TablePlan and columnstore-safe ALTERs, run through the database."""
 
+from decimal import Decimal
+
 import pytest
-from django.db import NotSupportedError, connection, models
+from django.db import DataError, NotSupportedError, connection, models
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext, isolate_apps
 
@@ -330,6 +332,7 @@ def test_rowstore_alters_in_place(editor_models):
         with connection.schema_editor() as editor:
             editor.alter_field(Plan, old, new)
     assert sqls(captured) == [
+        "SELECT COUNT(*) FROM `t_backend_plan` WHERE `code` IS NULL",
         "ALTER TABLE `t_backend_plan` MODIFY `code` varchar(8) NULL",
         "ALTER TABLE `t_backend_plan` MODIFY `code` varchar(8) NOT NULL",
         "ALTER TABLE `t_backend_plan` ADD UNIQUE KEY "
@@ -530,3 +533,162 @@ def test_unique_from_a_field_attached_to_no_model(editor_models):
         for name, info in constraints.items()
         if name != "PRIMARY"
     ] == [(["slug"], True, True)]
+
+
+# Changes that would not keep every value are refused before any DDL, on
+# every storage type.
+
+STORAGE_TYPES = ["COLUMNSTORE", "ROWSTORE", "REFERENCE", "ROWSTORE REFERENCE"]
+
+SAMPLE_ROWS = [
+    (1, "o1", 40000, Decimal("1.25"), "12"),
+    (2, "o", -1, Decimal("12345.00"), "abc"),
+    (3, "ab", 5, Decimal("3.50"), None),
+    (4, None, None, None, "007"),
+]
+
+
+def sample_model():
+    class Sample(models.Model):
+        code = models.CharField(max_length=30, null=True)
+        amount = models.IntegerField(null=True)
+        price = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+        note = models.CharField(max_length=10, null=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_sample"
+
+    return Sample
+
+
+def sample_table(editor_models):
+    """Create the sample table and fill it with SAMPLE_ROWS."""
+    Sample = sample_model()
+    editor_models(Sample)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO `t_backend_sample` "
+            "(`id`, `code`, `amount`, `price`, `note`) VALUES (%s, %s, %s, %s, %s)",
+            SAMPLE_ROWS,
+        )
+    return Sample
+
+
+def sample_rows():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT `id`, `code`, `amount`, `price`, `note` FROM `t_backend_sample` "
+            "ORDER BY `id`"
+        )
+        return list(cursor.fetchall())
+
+
+def replacement(model, name, field):
+    field.set_attributes_from_name(name)
+    field.model = model
+    return field
+
+
+REFUSED_CHANGES = {
+    "string length": (
+        "code",
+        lambda: models.CharField(max_length=1, null=True),
+        "Refusing to change column t_backend_sample.code from varchar(30) to "
+        "varchar(1): 2 rows hold a value that does not fit the new type.",
+    ),
+    "smaller integer": (
+        "amount",
+        lambda: models.SmallIntegerField(null=True),
+        "Refusing to change column t_backend_sample.amount from integer to "
+        "smallint: 1 row holds a value that does not fit the new type.",
+    ),
+    "signed to unsigned": (
+        "amount",
+        lambda: models.PositiveIntegerField(null=True),
+        "Refusing to change column t_backend_sample.amount from integer to "
+        "integer UNSIGNED: 1 row holds a value that does not fit the new type.",
+    ),
+    "decimal digits and places": (
+        "price",
+        lambda: models.DecimalField(max_digits=5, decimal_places=1, null=True),
+        "Refusing to change column t_backend_sample.price from numeric(7, 2) to "
+        "numeric(5, 1): 2 rows hold a value that does not fit the new type.",
+    ),
+    "decimal to integer": (
+        "price",
+        lambda: models.IntegerField(null=True),
+        "Refusing to change column t_backend_sample.price from numeric(7, 2) to "
+        "integer: 2 rows hold a value that does not fit the new type.",
+    ),
+    "string to integer": (
+        "note",
+        lambda: models.IntegerField(null=True),
+        "Refusing to change column t_backend_sample.note from varchar(10) to "
+        "integer: 2 rows hold a value that does not fit the new type.",
+    ),
+    "null to not null without a default": (
+        "code",
+        lambda: models.CharField(max_length=30),
+        "Refusing to make column t_backend_sample.code NOT NULL "
+        "(varchar(30) NULL -> varchar(30) NOT NULL): 1 row holds NULL and the "
+        "field has no default.",
+    ),
+}
+FIX_HINT = {
+    False: " Nothing was changed. Fix or delete those rows in a data migration "
+    "first, or keep the wider type.",
+    True: " Nothing was changed. Give the field a default, fill or delete those "
+    "rows in a data migration first, or keep the column nullable.",
+}
+
+
+@pytest.mark.parametrize("storage", STORAGE_TYPES)
+@pytest.mark.parametrize("change", list(REFUSED_CHANGES))
+@isolate_apps("tests.integration")
+def test_narrowing_refused_before_any_ddl(editor_models, storage, change):
+    name, new_field, message = REFUSED_CHANGES[change]
+    with override_settings(SINGLESTORE={"STORAGE": {"integration.Sample": storage}}):
+        Sample = sample_table(editor_models)
+        old = Sample._meta.get_field(name)
+        new = replacement(Sample, name, new_field())
+        with CaptureQueriesContext(connection) as captured:
+            with pytest.raises(DataError) as error:
+                with connection.schema_editor() as editor:
+                    editor.alter_field(Sample, old, new)
+    assert [sql for sql in sqls(captured) if not sql.startswith("SELECT")] == []
+    assert str(error.value) == message + FIX_HINT["NULL" in message]
+    assert sample_rows() == SAMPLE_ROWS
+
+
+WIDENING_CHANGES = [
+    ("code", lambda: models.CharField(max_length=40, null=True)),
+    ("amount", lambda: models.BigIntegerField(null=True)),
+    ("price", lambda: models.DecimalField(max_digits=9, decimal_places=3, null=True)),
+    ("note", lambda: models.TextField(null=True)),
+]
+
+
+@pytest.mark.parametrize("storage", STORAGE_TYPES)
+@isolate_apps("tests.integration")
+def test_widening_keeps_every_value(editor_models, storage):
+    with override_settings(SINGLESTORE={"STORAGE": {"integration.Sample": storage}}):
+        Sample = sample_table(editor_models)
+        for name, new_field in WIDENING_CHANGES:
+            old = Sample._meta.get_field(name)
+            new = replacement(Sample, name, new_field())
+            with connection.schema_editor() as editor:
+                editor.alter_field(Sample, old, new)
+    assert columns("t_backend_sample") == {
+        "id": ("bigint", False),
+        "code": ("varchar", True),
+        "amount": ("bigint", True),
+        "price": ("decimal", True),
+        "note": ("longtext", True),
+    }
+    assert sample_rows() == [
+        (1, "o1", 40000, Decimal("1.250"), "12"),
+        (2, "o", -1, Decimal("12345.000"), "abc"),
+        (3, "ab", 5, Decimal("3.500"), None),
+        (4, None, None, None, "007"),
+    ]
