@@ -10,15 +10,15 @@
 - Auto-increment values on sharded tables are not limited to 32 bits, so
   AutoField and SmallAutoField columns, and every foreign-key column that
   points at one, are BIGINT. DEFAULT_AUTO_FIELD can stay AutoField.
-- Columnstore tables cannot change a column's type or make it NOT NULL in
-  place; the editor rebuilds the column (add, copy, drop, rename) when no key
-  uses it and refuses with NotSupportedError otherwise.
+- Columnstore tables cannot change a column's type, make it NOT NULL or
+  gain a unique key in place; the editor rebuilds the table
+  (django_singlestore.rebuild). Values that would not fit the new column
+  are refused first (django_singlestore.narrowing).
 - Columns are renamed with CHANGE, defaults are changed with MODIFY (there is
   no ALTER COLUMN ... SET/DROP DEFAULT), tables are renamed with
   ALTER TABLE ... RENAME TO.
 """
 
-import copy
 import re
 
 from django.core import checks
@@ -31,7 +31,7 @@ from django.db.backends.mysql.schema import (
 from django.db.models import BigAutoField
 from django.db.models.fields import AutoFieldMixin
 
-from . import narrowing, tables
+from . import narrowing, rebuild, tables
 from .computed import unwrap
 
 NARROW_INTEGER = re.compile(r"^(integer|int|smallint)\b", re.IGNORECASE)
@@ -104,11 +104,8 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         new_db_params = {**new_db_params, "type": new_type}
         self._refuse_misfits(model, old_field, new_field, old_type, new_type)
         if self._needs_rebuild(model, old_field, new_field, old_type, new_type):
-            self._rebuild_column(model, old_field, new_field, new_type)
-            old_field = copy.copy(old_field)
-            old_field.null = new_field.null
-            old_type = new_type
-            old_db_params = new_db_params
+            self._rebuild_table(model, old_field, new_field, old_type, new_type)
+            return
         super()._alter_field(
             model,
             old_field,
@@ -226,7 +223,8 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
 
     # CREATE TABLE from the plan
 
-    def table_sql(self, model):
+    def table_sql(self, model, name=None):
+        """CREATE TABLE for ``model``, named ``name`` (default: its db_table)."""
         plan = tables.plan_for(model)
         self._refuse_impossible(model, plan)
         quote = self.quote_name
@@ -258,7 +256,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
                 )
             )
         sql = self.sql_create_table % {
-            "table": quote(model._meta.db_table),
+            "table": quote(name or model._meta.db_table),
             "definition": ", ".join(definitions),
         }
         # CREATE [ROWSTORE] [REFERENCE] TABLE, as the plan says.
@@ -409,16 +407,20 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             self, model, field
         ) and not self._is_limited_data_type(field)
 
-    # Columnstore column rebuild
+    # Columnstore table rebuild
 
     def _needs_rebuild(self, model, old_field, new_field, old_type, new_type):
+        """Whether SingleStore refuses the change in place: a columnstore table
+        takes no column type change, no NULL -> NOT NULL and no new unique
+        key."""
         if old_field.column is None or new_field.column is None:
             return False
         if not tables.plan_for(model).columnstore:
             return False
         type_change = old_type != new_type
         null_to_not_null = old_field.null and not new_field.null
-        return type_change or null_to_not_null
+        new_unique = new_field.unique and not old_field.unique
+        return type_change or null_to_not_null or new_unique
 
     def _null_fill(self, field):
         """What NULLs become when copied into ``field``: (sql, params).
@@ -433,57 +435,33 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         default = self.effective_default(field)
         return ("%s", [default]) if default is not None else (None, [])
 
-    def _rebuild_column(self, model, old_field, new_field, new_type):
-        """Change a columnstore column by copying it into a new column.
-
-        SingleStore refuses MODIFY of a column's type, and NULL -> NOT NULL, on
-        columnstore tables; adding a column, copying the values and renaming
-        it keeps the data. The column moves to the end of the table.
-        """
+    def _rebuild_table(self, model, old_field, new_field, old_type, new_type):
+        """Change a columnstore column by rebuilding its table (see
+        django_singlestore.rebuild); the new table follows the new plan."""
         table = model._meta.db_table
-        column = old_field.column
-        with self.connection.cursor() as cursor:
-            constraints = self.connection.introspection.get_constraints(cursor, table)
-        keys = sorted(
-            name for name, info in constraints.items() if column in info["columns"]
-        )
-        if keys:
+        related = [
+            f"{rel.related_model._meta.db_table}.{rel.field.column}"
+            for rel in model._meta.related_objects
+            if not rel.many_to_many
+            and rel.field.target_field.column == old_field.column
+        ]
+        if related and old_type != new_type:
             raise NotSupportedError(
-                "SingleStore cannot change column {}.{} ({} -> {}) on a "
-                "columnstore table, and the column is part of the key(s) {}, so "
-                "it cannot be rebuilt either. Remove the key(s) in an earlier "
-                "migration, or store the model as a rowstore table.".format(
-                    table,
-                    column,
-                    old_field.db_type(self.connection),
-                    new_type,
-                    ", ".join(keys),
-                )
+                f"SingleStore cannot change column {table}.{old_field.column} "
+                f"({old_type} -> {new_type}) on a columnstore table while the "
+                f"column(s) {', '.join(sorted(related))} point at it: rebuilding "
+                f"the table would leave them with the old type. Keep the type, or "
+                f"store the tables as rowstore tables."
             )
-        quote = self.quote_name
-        temporary = self._create_index_name(table, [column], suffix="_new")
-        definition, params = self.column_sql(model, new_field, include_default=True)
-        self.execute(
-            f"ALTER TABLE {quote(table)} ADD COLUMN {quote(temporary)} {definition}",
-            params or None,
-        )
-        value_sql = f"{quote(column)} :> {new_field.cast_db_type(self.connection)}"
-        default_sql, params = self._null_fill(new_field)
-        if default_sql is not None:
-            value_sql = f"COALESCE({value_sql}, {default_sql})"
-        self.execute(
-            f"UPDATE {quote(table)} SET {quote(temporary)} = {value_sql}",
-            params or None,
-        )
-        self.execute(f"ALTER TABLE {quote(table)} DROP COLUMN {quote(column)}")
-        self.execute(
-            self.sql_rename_column
-            % {
-                "table": quote(table),
-                "old_column": quote(temporary),
-                "new_column": quote(column),
-            }
-        )
+        new_model = rebuild.altered_model(model, old_field, new_field)
+        value_sql, params = self.quote_name(old_field.column), []
+        if old_type != new_type:
+            value_sql = f"{value_sql} :> {new_field.cast_db_type(self.connection)}"
+        if old_field.null and not new_field.null:
+            default_sql, params = self._null_fill(new_field)
+            if default_sql is not None:
+                value_sql = f"COALESCE({value_sql}, {default_sql})"
+        rebuild.Rebuild(self, new_model, {new_field.column: (value_sql, params)}).run()
 
 
 def checks_for(model):

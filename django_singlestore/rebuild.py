@@ -1,0 +1,254 @@
+"""Table rebuilds for the changes SingleStore cannot make in place.
+
+A rebuild of table ``t`` runs these autocommitted statements:
+
+1. ``CREATE TABLE t__rebuild_new (...)``: the new table plan;
+2. ``ALTER TABLE t RENAME TO t__rebuild_old``: from here on, writers get
+   "table does not exist" instead of writing rows the copy would miss;
+3. ``INSERT INTO t__rebuild_new (...) SELECT ... FROM t__rebuild_old``, with
+   the conversion the change needs;
+4. two ``SELECT COUNT(*)``: the copy must hold every row;
+5. ``ALTER TABLE t__rebuild_new RENAME TO t``: the change is complete;
+6. ``AGGREGATOR SYNC AUTO_INCREMENT`` on a sharded table with an
+   auto-increment column (explicitly inserted values do not advance the
+   counter there);
+7. ``DROP TABLE t__rebuild_old``.
+
+The old table keeps every row until the new one is verified and in place. A
+failure before step 5 undoes the rebuild at once (drop the new table, give the
+old one its name back), reconnecting first if the connection was lost; a
+failure after it leaves only ``t__rebuild_old`` behind. Whatever a lost server
+leaves, :func:`recover` (run before every rebuild, so re-running ``migrate``
+is enough) recognises it from the leftover names: before the swap it undoes,
+after the swap it finishes.
+"""
+
+import copy
+import logging
+import time
+
+from django.apps.registry import Apps
+from django.db import DatabaseError, Error, NotSupportedError
+from django.db.backends.utils import truncate_name
+
+from . import tables
+
+logger = logging.getLogger(__name__)
+
+NEW_SUFFIX = "__rebuild_new"
+OLD_SUFFIX = "__rebuild_old"
+
+
+def leftover_names(connection, table):
+    """(new, old): the names a rebuild of ``table`` gives its two copies."""
+    length = connection.ops.max_name_length()
+    return (
+        truncate_name(table + NEW_SUFFIX, length),
+        truncate_name(table + OLD_SUFFIX, length),
+    )
+
+
+def altered_model(model, old_field, new_field):
+    """A class like ``model`` with ``old_field`` replaced by ``new_field``, in
+    a registry of its own, for :meth:`table_sql` to plan the new table."""
+    opts = model._meta
+    body = {"__module__": model.__module__}
+    for field in opts.local_fields:
+        chosen = copy.deepcopy(new_field if field.name == old_field.name else field)
+        # Fields are ordered by creation: the new one keeps the old one's place.
+        chosen.creation_counter = field.creation_counter
+        body[chosen.name] = chosen
+    meta = {
+        "app_label": opts.app_label,
+        "db_table": opts.db_table,
+        "db_table_comment": opts.db_table_comment,
+        "unique_together": opts.unique_together,
+        "indexes": copy.deepcopy(opts.indexes),
+        "constraints": copy.deepcopy(opts.constraints),
+        "auto_created": opts.auto_created,
+        "apps": Apps(),
+    }
+    body["Meta"] = type("Meta", (), meta)
+    return type(opts.object_name, model.__bases__, body)
+
+
+class Rebuild:
+    """One rebuild of ``new_model``'s table through ``editor``.
+
+    ``sources`` maps a column of the new table to the SQL that reads its value
+    from the old one, with params; columns it leaves out are copied as they
+    are.
+    """
+
+    def __init__(self, editor, new_model, sources):
+        self.editor = editor
+        self.model = new_model
+        self.sources = sources
+        self.table = new_model._meta.db_table
+        self.new, self.old = leftover_names(editor.connection, self.table)
+
+    def _quote(self, name):
+        return self.editor.quote_name(name)
+
+    def _rename(self, old, new):
+        return self.editor.sql_rename_table % {
+            "old_table": self._quote(old),
+            "new_table": self._quote(new),
+        }
+
+    def _copy_sql(self):
+        targets, values, params = [], [], []
+        for field in self.model._meta.local_concrete_fields:
+            if getattr(field, "generated", False):
+                continue
+            sql, extra = self.sources.get(field.column, (self._quote(field.column), []))
+            targets.append(self._quote(field.column))
+            values.append(sql)
+            params.extend(extra)
+        sql = "INSERT INTO {} ({}) SELECT {} FROM {}".format(
+            self._quote(self.new),
+            ", ".join(targets),
+            ", ".join(values),
+            self._quote(self.old),
+        )
+        return sql, params
+
+    def _count(self, table):
+        with self.editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {self._quote(table)}")
+            return cursor.fetchone()[0]
+
+    def _sync_auto_increment(self):
+        plan = tables.plan_for(self.model)
+        auto = self.model._meta.auto_field
+        if not plan.sharded or auto is None:
+            return
+        database = self.editor.connection.settings_dict["NAME"]
+        self.editor.execute(
+            f"AGGREGATOR SYNC AUTO_INCREMENT ON "
+            f"{self._quote(database)}.{self._quote(self.table)} ALL"
+        )
+
+    def run(self):
+        editor = self.editor
+        if not editor.collect_sql:
+            recover(editor, self.table)
+        create_sql, create_params = editor.table_sql(self.model, name=self.new)
+        started = time.monotonic()
+        rows, swapped = None, False
+        try:
+            self.step = f"creating {self.new}"
+            editor.execute(create_sql, create_params or None)
+            self.step = f"renaming {self.table} to {self.old}"
+            editor.execute(self._rename(self.table, self.old))
+            self.step = "copying the rows"
+            copy_sql, copy_params = self._copy_sql()
+            editor.execute(copy_sql, copy_params or None)
+            if not editor.collect_sql:
+                self.step = "counting the rows"
+                rows = self._verify()
+            self.step = f"renaming {self.new} to {self.table}"
+            editor.execute(self._rename(self.new, self.table))
+        except Error as error:
+            if editor.collect_sql:
+                raise
+            swapped = self._after_failure(error)
+        self._finish(drop_old=not swapped)
+        logger.info(
+            "Rebuilt table %s: %s rows copied in %.1f s.",
+            self.table,
+            rows,
+            time.monotonic() - started,
+        )
+
+    def _verify(self):
+        """The number of rows copied; DatabaseError unless it is all of them."""
+        old_rows, new_rows = self._count(self.old), self._count(self.new)
+        if old_rows != new_rows:
+            raise DatabaseError(f"the copy holds {new_rows} rows, the table {old_rows}")
+        return new_rows
+
+    def _after_failure(self, error):
+        """Undo the rebuild after ``error`` and raise it again, retold; return
+        True only when the swap had happened after all (the change is complete
+        and recovery dropped the old table)."""
+        try:
+            reconnect_if_lost(self.editor.connection)
+            state = recover(self.editor, self.table)
+        except Error as undo_error:
+            raise type(error)(
+                f"Rebuilding table {self.table} failed while {self.step}: {error}. "
+                f"Undoing it failed too: {undo_error}. The rows are intact in "
+                f"{self.old}; run migrate again to undo and retry the rebuild."
+            ) from error
+        if state == "finished":
+            return True
+        raise type(error)(
+            f"Rebuilding table {self.table} failed while {self.step}: {error}. The "
+            f"rebuild was undone and the table is unchanged; fix the cause and run "
+            f"migrate again."
+        ) from error
+
+    def _finish(self, drop_old=True):
+        """The new table is in place: sync its counter and drop the old one.
+        A failure here leaves a complete change and a leftover old table that
+        the next rebuild drops, so it is logged, not raised."""
+        try:
+            self._sync_auto_increment()
+            if drop_old:
+                self.editor.execute(f"DROP TABLE {self._quote(self.old)}")
+        except Error as error:
+            if self.editor.collect_sql:
+                raise
+            reconnect_if_lost(self.editor.connection)
+            logger.warning(
+                "Table %s was rebuilt, but finishing failed: %s. The leftover %s "
+                "holds the rows as they were before the change; the next "
+                "migrate that rebuilds the table drops it.",
+                self.table,
+                error,
+                self.old,
+            )
+
+
+def reconnect_if_lost(connection):
+    """Close a connection the server dropped, so the next cursor reconnects."""
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()
+
+
+def recover(editor, table):
+    """Finish or undo an interrupted rebuild of ``table`` from its leftovers.
+
+    Returns "undone", "finished" or None (nothing was left over).
+    """
+    connection = editor.connection
+    new, old = leftover_names(connection, table)
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+    quote = editor.quote_name
+    if {table, new, old} <= existing:
+        raise NotSupportedError(
+            f"Tables {table}, {new} and {old} all exist, so an interrupted "
+            f"rebuild of {table} cannot be told apart from later changes. Keep "
+            f"the one that holds the current rows under the name {table}, drop "
+            f"the others, and run migrate again."
+        )
+    if old in existing and table not in existing:
+        if new in existing:
+            editor.execute(f"DROP TABLE {quote(new)}")
+        editor.execute(
+            editor.sql_rename_table
+            % {"old_table": quote(old), "new_table": quote(table)}
+        )
+        state = "undone"
+    elif old in existing:
+        editor.execute(f"DROP TABLE {quote(old)}")
+        state = "finished"
+    elif new in existing and table in existing:
+        editor.execute(f"DROP TABLE {quote(new)}")
+        state = "undone"
+    else:
+        return None
+    logger.warning("An interrupted rebuild of table %s was %s.", table, state)
+    return state

@@ -1,0 +1,353 @@
+"""Table rebuilds under faults: every step, errors and lost connections."""
+
+import logging
+import os
+import re
+
+import pymysql
+import pytest
+from django.apps.registry import Apps
+from django.db import Error, IntegrityError, connection, models
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from django_singlestore import rebuild
+from tests.double_tests.conftest import NOT_THE_DOUBLE, Faults, close_quietly
+from tests.double_tests.util import url_params
+from tests.integration.test_schema import unique_column_sets
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TABLE = "t_rebuild_gauge"
+NEW = f"{TABLE}__rebuild_new"
+OLD = f"{TABLE}__rebuild_old"
+ROWS = [(1, 10, "a"), (2, None, "b"), (3, 2**31 - 1, "c"), (4, -5, "d")]
+
+
+@pytest.fixture
+def faults():
+    if os.environ.get("SINGLESTORE_URL"):
+        pytest.skip(NOT_THE_DOUBLE)
+    conn = pymysql.connect(
+        autocommit=True, **url_params(os.environ["SINGLESTORE_TEST_URL"])
+    )
+    helper = Faults(conn)
+    yield helper
+    helper.clear()
+    close_quietly(conn)
+
+
+def gauge(reading):
+    """The model in a registry of its own, with ``reading`` as given."""
+    meta = type(
+        "Meta", (), {"app_label": "integration", "db_table": TABLE, "apps": Apps()}
+    )
+    return type(
+        "Gauge",
+        (models.Model,),
+        {
+            "__module__": __name__,
+            "Meta": meta,
+            "reading": reading,
+            "site": models.CharField(max_length=5),
+        },
+    )
+
+
+OldGauge = gauge(models.IntegerField(null=True, db_index=True))
+NewGauge = gauge(models.BigIntegerField(null=True, db_index=True))
+
+
+@pytest.fixture
+def gauge_table():
+    with connection.schema_editor() as editor:
+        editor.create_model(OldGauge)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO `{TABLE}` (`id`, `reading`, `site`) VALUES (%s, %s, %s)",
+            ROWS,
+        )
+    yield
+    connection.close()
+    with connection.cursor() as cursor:
+        for table in (TABLE, NEW, OLD):
+            cursor.execute(f"DROP TABLE IF EXISTS `{table}`")
+
+
+@pytest.fixture
+def editor_tables():
+    """Create a model's table; drop it and the given leftovers afterwards."""
+    dropped = []
+
+    def create(model, names):
+        with connection.schema_editor() as editor:
+            editor.create_model(model)
+        dropped.extend(names)
+
+    yield create
+    connection.close()
+    with connection.cursor() as cursor:
+        for name in dropped:
+            for table in (name, *rebuild.leftover_names(connection, name)):
+                cursor.execute(f"DROP TABLE IF EXISTS `{table}`")
+
+
+def alter(old_model, new_model):
+    with connection.schema_editor() as editor:
+        editor.alter_field(
+            old_model,
+            old_model._meta.get_field("reading"),
+            new_model._meta.get_field("reading"),
+        )
+
+
+def state():
+    """(tables of the rebuild, type of `reading`, rows) as the database has them."""
+    connection.close()
+    with connection.cursor() as cursor:
+        names = sorted(
+            name
+            for name in connection.introspection.table_names(cursor)
+            if name.startswith(TABLE)
+        )
+        description = connection.introspection.get_table_description(cursor, TABLE)
+        cursor.execute(f"SELECT `id`, `reading`, `site` FROM `{TABLE}` ORDER BY `id`")
+        rows = list(cursor.fetchall())
+    types = [info.data_type for info in description]
+    return names, types, rows
+
+
+BEFORE = ([TABLE], ["bigint", "int", "varchar"], ROWS)
+AFTER = ([TABLE], ["bigint", "bigint", "varchar"], ROWS)
+
+# Each statement of the rebuild, as a pattern the double's faults match.
+BEFORE_THE_SWAP = {
+    "create": f"^CREATE TABLE `{NEW}`",
+    "rename old": f"^ALTER TABLE `{TABLE}` RENAME TO `{OLD}`",
+    "copy": f"^INSERT INTO `{NEW}`",
+    "count old": f"^SELECT COUNT\\(\\*\\) FROM `{OLD}`$",
+    "count new": f"^SELECT COUNT\\(\\*\\) FROM `{NEW}`$",
+    "swap": f"^ALTER TABLE `{NEW}` RENAME TO `{TABLE}`",
+}
+AFTER_THE_SWAP = {
+    "sync": f"^AGGREGATOR SYNC AUTO_INCREMENT ON `[^`]+`.`{TABLE}`",
+    "drop old": f"^DROP TABLE `{OLD}`",
+}
+
+
+STEP_TEXT = {
+    "create": f"creating {NEW}",
+    "rename old": f"renaming {TABLE} to {OLD}",
+    "copy": "copying the rows",
+    "count old": "counting the rows",
+    "count new": "counting the rows",
+    "swap": f"renaming {NEW} to {TABLE}",
+}
+FAULT_TEXT = {
+    "error": "(1205, 'Lock wait timeout exceeded; try restarting transaction', None)",
+    "disconnect": "(2013, 'Lost connection to MySQL server during query', None)",
+}
+
+
+def test_a_rebuild_runs_the_documented_statements(gauge_table):
+    with CaptureQueriesContext(connection) as captured:
+        alter(OldGauge, NewGauge)
+    database = connection.settings_dict["NAME"]
+    statements = [query["sql"] for query in captured]
+    assert statements[-8:] == [
+        f"CREATE TABLE `{NEW}` (`id` bigint AUTO_INCREMENT NOT NULL, `reading` "
+        f"bigint NULL, `site` varchar(5) NOT NULL, PRIMARY KEY (`id`), "
+        f"KEY `t_rebuild_gauge_reading_00fe94c8` (`reading`), SHARD KEY (`id`), "
+        f"SORT KEY ())",
+        f"ALTER TABLE `{TABLE}` RENAME TO `{OLD}`",
+        f"INSERT INTO `{NEW}` (`id`, `reading`, `site`) SELECT `id`, `reading` :> "
+        f"BIGINT, `site` FROM `{OLD}`",
+        f"SELECT COUNT(*) FROM `{OLD}`",
+        f"SELECT COUNT(*) FROM `{NEW}`",
+        f"ALTER TABLE `{NEW}` RENAME TO `{TABLE}`",
+        f"AGGREGATOR SYNC AUTO_INCREMENT ON `{database}`.`{TABLE}` ALL",
+        f"DROP TABLE `{OLD}`",
+    ]
+    for statement, pattern in zip(
+        statements[-8:],
+        [*BEFORE_THE_SWAP.values(), *AFTER_THE_SWAP.values()],
+        strict=True,
+    ):
+        assert re.search(pattern, statement), pattern
+    assert state() == AFTER
+
+
+def arm(faults, kind, pattern):
+    if kind == "error":
+        faults.error(
+            1205,
+            "Lock wait timeout exceeded; try restarting transaction",
+            pattern,
+            times=1,
+        )
+    else:
+        faults.disconnect(pattern, times=1)
+
+
+@pytest.mark.parametrize("kind", ["error", "disconnect"])
+@pytest.mark.parametrize("step", list(BEFORE_THE_SWAP))
+def test_a_fault_before_the_swap_undoes_the_rebuild(gauge_table, faults, kind, step):
+    arm(faults, kind, BEFORE_THE_SWAP[step])
+    with pytest.raises(Error) as error:
+        alter(OldGauge, NewGauge)
+    assert str(error.value) == (
+        f"Rebuilding table {TABLE} failed while {STEP_TEXT[step]}: {FAULT_TEXT[kind]}. "
+        f"The rebuild was undone and the table is unchanged; fix the cause and "
+        f"run migrate again."
+    )
+    assert faults.show() == []
+    assert state() == BEFORE
+    # Running migrate again finishes the change.
+    alter(OldGauge, NewGauge)
+    assert state() == AFTER
+
+
+@pytest.mark.parametrize("kind", ["error", "disconnect"])
+@pytest.mark.parametrize("step", list(AFTER_THE_SWAP))
+def test_a_fault_after_the_swap_keeps_the_change(
+    gauge_table, faults, caplog, kind, step
+):
+    arm(faults, kind, AFTER_THE_SWAP[step])
+    with caplog.at_level(logging.WARNING, logger="django_singlestore.rebuild"):
+        alter(OldGauge, NewGauge)
+    assert faults.show() == []
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Table {TABLE} was rebuilt, but finishing failed: {FAULT_TEXT[kind]}. The "
+        f"leftover {OLD} holds the rows as they were before the change; the next "
+        f"migrate that rebuilds the table drops it."
+    ]
+    names, types, rows = state()
+    assert (types, rows) == AFTER[1:]
+    assert names == sorted([TABLE, OLD])
+    # Migrating back drops the leftover, then rebuilds the old shape.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="django_singlestore.rebuild"):
+        alter(NewGauge, OldGauge)
+    assert [record.getMessage() for record in caplog.records] == [
+        f"An interrupted rebuild of table {TABLE} was finished."
+    ]
+    assert state() == BEFORE
+
+
+def test_a_lost_server_leaves_what_the_next_migrate_undoes(gauge_table, faults, caplog):
+    # The copy fails, and so does the undo: both copies stay behind.
+    faults.disconnect(BEFORE_THE_SWAP["copy"], times=1)
+    faults.error(
+        1205,
+        "Lock wait timeout exceeded; try restarting transaction",
+        f"^DROP TABLE `{NEW}`",
+        times=1,
+    )
+    with pytest.raises(Error) as error:
+        alter(OldGauge, NewGauge)
+    assert str(error.value) == (
+        f"Rebuilding table {TABLE} failed while copying the rows: "
+        f"{FAULT_TEXT['disconnect']}. Undoing it failed too: {FAULT_TEXT['error']}. "
+        f"The rows are intact in {OLD}; run migrate again to undo and retry the "
+        f"rebuild."
+    )
+    with connection.cursor() as cursor:
+        assert sorted(
+            name
+            for name in connection.introspection.table_names(cursor)
+            if name.startswith(TABLE)
+        ) == [NEW, OLD]
+        cursor.execute(f"SELECT `id`, `reading`, `site` FROM `{OLD}` ORDER BY `id`")
+        assert list(cursor.fetchall()) == ROWS
+    with caplog.at_level(logging.WARNING, logger="django_singlestore.rebuild"):
+        alter(OldGauge, NewGauge)
+    assert [record.getMessage() for record in caplog.records] == [
+        f"An interrupted rebuild of table {TABLE} was undone."
+    ]
+    assert state() == AFTER
+
+
+def test_a_copy_that_misses_rows_is_undone(gauge_table, monkeypatch):
+    counted = rebuild.Rebuild._count
+
+    def short_copy(self, table):
+        return counted(self, table) - (table == self.new)
+
+    monkeypatch.setattr(rebuild.Rebuild, "_count", short_copy)
+    with pytest.raises(Error) as error:
+        alter(OldGauge, NewGauge)
+    assert str(error.value) == (
+        f"Rebuilding table {TABLE} failed while counting the rows: the copy holds "
+        f"3 rows, the table 4. The rebuild was undone and the table is unchanged; "
+        f"fix the cause and run migrate again."
+    )
+    assert state() == BEFORE
+
+
+def test_sqlmigrate_shows_the_statements_without_running_them(gauge_table):
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor(collect_sql=True) as editor:
+            editor.alter_field(
+                OldGauge,
+                OldGauge._meta.get_field("reading"),
+                NewGauge._meta.get_field("reading"),
+            )
+    database = connection.settings_dict["NAME"]
+    assert [sql for sql in editor.collected_sql if not sql.startswith("CREATE")] == [
+        f"ALTER TABLE `{TABLE}` RENAME TO `{OLD}`;",
+        f"INSERT INTO `{NEW}` (`id`, `reading`, `site`) SELECT `id`, `reading` :> "
+        f"BIGINT, `site` FROM `{OLD}`;",
+        f"ALTER TABLE `{NEW}` RENAME TO `{TABLE}`;",
+        f"AGGREGATOR SYNC AUTO_INCREMENT ON `{database}`.`{TABLE}` ALL;",
+        f"DROP TABLE `{OLD}`;",
+    ]
+    assert [query["sql"] for query in captured] == []
+    assert state() == BEFORE
+
+
+def ticket(code):
+    meta = type(
+        "Meta",
+        (),
+        {"app_label": "integration", "db_table": "t_rebuild_ticket", "apps": Apps()},
+    )
+    return type(
+        "Ticket",
+        (models.Model,),
+        {"__module__": __name__, "Meta": meta, "code": code},
+    )
+
+
+@override_settings(SINGLESTORE={"SHARD_KEYS": {"integration.Ticket": ["code"]}})
+def test_a_unique_key_on_a_columnstore_table_with_rows(editor_tables):
+    Old = ticket(models.CharField(max_length=8))
+    New = ticket(models.CharField(max_length=8, unique=True))
+    editor_tables(Old, ["t_rebuild_ticket"])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO `t_rebuild_ticket` (`id`, `code`) VALUES (%s, %s)",
+            [(1, "a"), (2, "b"), (3, "a")],
+        )
+    with pytest.raises(IntegrityError) as error:
+        with connection.schema_editor() as editor:
+            editor.alter_field(
+                Old, Old._meta.get_field("code"), New._meta.get_field("code")
+            )
+    assert str(error.value) == (
+        "Rebuilding table t_rebuild_ticket failed while copying the rows: (1062, "
+        "\"Duplicate entry 'a' for key 't_rebuild_ticket_code_2b39acb3_uniq'\", "
+        "None). The rebuild was undone and the table is unchanged; fix the cause "
+        "and run migrate again."
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM `t_rebuild_ticket` WHERE `id` = 3")
+    with connection.schema_editor() as editor:
+        editor.alter_field(
+            Old, Old._meta.get_field("code"), New._meta.get_field("code")
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT `id`, `code` FROM `t_rebuild_ticket` ORDER BY `id`")
+        assert list(cursor.fetchall()) == [(1, "a"), (2, "b")]
+    assert unique_column_sets("t_rebuild_ticket") == [["code"]]
+    with pytest.raises(IntegrityError):
+        New.objects.create(code="b")
