@@ -3,11 +3,20 @@
 import logging
 import os
 import re
+import threading
+import time
 
 import pymysql
 import pytest
 from django.apps.registry import Apps
-from django.db import Error, IntegrityError, connection, models
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    Error,
+    IntegrityError,
+    connection,
+    connections,
+    models,
+)
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -351,3 +360,63 @@ def test_a_unique_key_on_a_columnstore_table_with_rows(editor_tables):
     assert unique_column_sets("t_rebuild_ticket") == [["code"]]
     with pytest.raises(IntegrityError):
         New.objects.create(code="b")
+
+
+def write_until(stop, first_id, acknowledged):
+    """Insert rows and update row 1 until ``stop``; record what was told OK."""
+    own = connections[DEFAULT_DB_ALIAS]
+    number = 0
+    try:
+        while not stop.is_set():
+            number += 1
+            try:
+                with own.cursor() as cursor:
+                    cursor.execute(
+                        f"INSERT INTO `{TABLE}` (`id`, `reading`, `site`) "
+                        f"VALUES (%s, %s, 'w')",
+                        [first_id + number, number],
+                    )
+                acknowledged["inserts"].append(first_id + number)
+                with own.cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE `{TABLE}` SET `reading` = %s WHERE `id` = %s",
+                        [number, first_id // 1000],
+                    )
+                    if cursor.rowcount == 1:
+                        acknowledged["update"] = number
+            except Error:
+                acknowledged["refused"] += 1
+                time.sleep(0.01)
+    finally:
+        own.close()
+
+
+def test_concurrent_writers_lose_no_acknowledged_write(gauge_table, faults):
+    # The copy takes half a second, so the writers meet every step.
+    faults.latency(500, BEFORE_THE_SWAP["copy"], times=1)
+    stop = threading.Event()
+    writers = []
+    for row in (1, 2):
+        acknowledged = {"inserts": [], "update": None, "refused": 0}
+        thread = threading.Thread(
+            target=write_until, args=(stop, row * 1000, acknowledged), daemon=True
+        )
+        writers.append((row, acknowledged, thread))
+        thread.start()
+    try:
+        time.sleep(0.2)
+        alter(OldGauge, NewGauge)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        for _, _, thread in writers:
+            thread.join()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT `id`, `reading` FROM `{TABLE}`")
+        stored = dict(cursor.fetchall())
+    for row, acknowledged, _ in writers:
+        assert acknowledged["inserts"], "the writer never wrote"
+        assert acknowledged["refused"] > 0, "the writer never met the rebuild"
+        missing = [id for id in acknowledged["inserts"] if id not in stored]
+        assert missing == []
+        assert stored[row] == acknowledged["update"]
