@@ -48,13 +48,15 @@ def leftover_names(connection, table):
     )
 
 
-def altered_model(model, old_field, new_field):
-    """A class like ``model`` with ``old_field`` replaced by ``new_field``, in
-    a registry of its own, for :meth:`table_sql` to plan the new table."""
+def altered_model(model, old_field=None, new_field=None, **options):
+    """A class like ``model`` with ``old_field`` replaced by ``new_field`` and
+    the given Meta ``options`` (``constraints``, ``unique_together``), in a
+    registry of its own, for :meth:`table_sql` to plan the new table."""
     opts = model._meta
     body = {"__module__": model.__module__}
     for field in opts.local_fields:
-        chosen = copy.deepcopy(new_field if field.name == old_field.name else field)
+        replaced = old_field is not None and field.name == old_field.name
+        chosen = copy.deepcopy(new_field if replaced else field)
         # Fields are ordered by creation: the new one keeps the old one's place.
         chosen.creation_counter = field.creation_counter
         body[chosen.name] = chosen
@@ -63,11 +65,13 @@ def altered_model(model, old_field, new_field):
         "db_table": opts.db_table,
         "db_table_comment": opts.db_table_comment,
         "unique_together": opts.unique_together,
-        "indexes": copy.deepcopy(opts.indexes),
-        "constraints": copy.deepcopy(opts.constraints),
+        "indexes": opts.indexes,
+        "constraints": opts.constraints,
         "auto_created": opts.auto_created,
-        "apps": Apps(),
+        **options,
     }
+    meta = {name: copy.deepcopy(value) for name, value in meta.items()}
+    meta["apps"] = Apps()
     body["Meta"] = type("Meta", (), meta)
     return type(opts.object_name, model.__bases__, body)
 

@@ -308,6 +308,43 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             self._plan_columns = False
         self.execute(self._create_unique_sql(declaring_model(field, model), [field]))
 
+    def add_constraint(self, model, constraint):
+        constraints = [
+            existing
+            for existing in model._meta.constraints
+            if existing.name != constraint.name
+        ]
+        new_model = rebuild.altered_model(model, constraints=[*constraints, constraint])
+        if not self._rebuild_for_uniques(model, new_model):
+            super().add_constraint(model, constraint)
+
+    def alter_unique_together(self, model, old_unique_together, new_unique_together):
+        new_model = rebuild.altered_model(
+            model, unique_together=[tuple(names) for names in new_unique_together]
+        )
+        if not self._rebuild_for_uniques(model, new_model):
+            super().alter_unique_together(
+                model, old_unique_together, new_unique_together
+            )
+
+    def _rebuild_for_uniques(self, model, new_model):
+        """Rebuild the table when ``new_model`` adds an enforced unique key to a
+        columnstore table, which SingleStore refuses in place; return whether
+        it did. An impossible key is refused here, before any SQL."""
+        plan, new_plan = tables.plan_for(model), tables.plan_for(new_model)
+        added = {frozenset(key.columns) for key in new_plan.uniques} - {
+            frozenset(key.columns) for key in plan.uniques
+        }
+        keys = [key for key in new_plan.uniques if frozenset(key.columns) in added]
+        if any(key.enforcement == tables.IMPOSSIBLE for key in keys):
+            self._refuse_impossible(new_model, new_plan)
+        if not plan.columnstore or all(
+            key.enforcement != tables.ENFORCED for key in keys
+        ):
+            return False
+        rebuild.Rebuild(self, new_model, {}).run()
+        return True
+
     def _delete_composed_index(self, model, fields, constraint_kwargs, sql):
         # A unique set on the primary key's columns was never created (the
         # plan lists it as covered), so there is nothing to drop.

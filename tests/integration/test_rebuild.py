@@ -13,6 +13,7 @@ from django.db import (
     DEFAULT_DB_ALIAS,
     Error,
     IntegrityError,
+    NotSupportedError,
     connection,
     connections,
     models,
@@ -420,3 +421,119 @@ def test_concurrent_writers_lose_no_acknowledged_write(gauge_table, faults):
         missing = [id for id in acknowledged["inserts"] if id not in stored]
         assert missing == []
         assert stored[row] == acknowledged["update"]
+
+
+def booking(**meta):
+    meta = type(
+        "Meta",
+        (),
+        {
+            "app_label": "integration",
+            "db_table": "t_rebuild_booking",
+            "apps": Apps(),
+            **meta,
+        },
+    )
+    return type(
+        "Booking",
+        (models.Model,),
+        {
+            "__module__": __name__,
+            "Meta": meta,
+            "code": models.CharField(max_length=8),
+            "zone": models.IntegerField(),
+        },
+    )
+
+
+BOOKINGS = [(1, "a", 1), (2, "a", 2), (3, "b", 1)]
+UNIQUE_CODE_ZONE = models.UniqueConstraint(fields=["code", "zone"], name="code_zone")
+
+
+def booking_rows():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT `id`, `code`, `zone` FROM `t_rebuild_booking` ORDER BY `id`"
+        )
+        return list(cursor.fetchall())
+
+
+@pytest.fixture
+def bookings(editor_tables):
+    Booking = booking()
+    editor_tables(Booking, ["t_rebuild_booking"])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO `t_rebuild_booking` (`id`, `code`, `zone`) "
+            "VALUES (%s, %s, %s)",
+            BOOKINGS,
+        )
+    return Booking
+
+
+@override_settings(SINGLESTORE={"SHARD_KEYS": {"integration.Booking": ["code"]}})
+@pytest.mark.parametrize(
+    "change, name",
+    [
+        (
+            lambda editor, Booking: editor.add_constraint(Booking, UNIQUE_CODE_ZONE),
+            "code_zone",
+        ),
+        (
+            lambda editor, Booking: editor.alter_unique_together(
+                Booking, set(), {("code", "zone")}
+            ),
+            "t_rebuild_booking_code_zone_10d1edd3_uniq",
+        ),
+    ],
+    ids=["AddConstraint", "AlterUniqueTogether"],
+)
+def test_a_unique_set_on_a_columnstore_table_rebuilds_it(bookings, change, name):
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            change(editor, bookings)
+    created = [query["sql"] for query in captured if query["sql"].startswith("CREATE")]
+    assert created == [
+        "CREATE TABLE `t_rebuild_booking__rebuild_new` (`id` bigint AUTO_INCREMENT "
+        "NOT NULL, `code` varchar(8) NOT NULL, `zone` integer NOT NULL, "
+        "KEY `t_rebuild_booking_id_0f3121dd_key` (`id`), "
+        f"UNIQUE KEY `{name}` (`code`, `zone`), SHARD KEY (`code`), SORT KEY ())"
+    ]
+    assert unique_column_sets("t_rebuild_booking") == [["code", "zone"]]
+    assert booking_rows() == BOOKINGS
+    with pytest.raises(IntegrityError):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO `t_rebuild_booking` (`code`, `zone`) VALUES ('a', 2)"
+            )
+
+
+@override_settings(SINGLESTORE={"SHARD_KEYS": {"integration.Booking": ["code"]}})
+def test_a_fault_while_adding_a_unique_set_leaves_the_table_unchanged(bookings, faults):
+    faults.disconnect("^INSERT INTO `t_rebuild_booking__rebuild_new`", times=1)
+    with pytest.raises(Error) as error:
+        with connection.schema_editor() as editor:
+            editor.add_constraint(bookings, UNIQUE_CODE_ZONE)
+    assert str(error.value) == (
+        "Rebuilding table t_rebuild_booking failed while copying the rows: "
+        f"{FAULT_TEXT['disconnect']}. The rebuild was undone and the table is "
+        "unchanged; fix the cause and run migrate again."
+    )
+    connection.close()
+    assert unique_column_sets("t_rebuild_booking") == []
+    assert booking_rows() == BOOKINGS
+
+
+def test_a_unique_set_the_plan_cannot_enforce_is_refused_before_any_sql(bookings):
+    with CaptureQueriesContext(connection) as captured:
+        with pytest.raises(NotSupportedError) as error:
+            with connection.schema_editor() as editor:
+                editor.add_constraint(bookings, UNIQUE_CODE_ZONE)
+    assert [
+        query["sql"] for query in captured if not query["sql"].startswith("SELECT")
+    ] == []
+    assert str(error.value).startswith(
+        "SingleStore cannot hold the unique keys of the table t_rebuild_booking. "
+        "singlestore.E001: "
+    )
+    assert booking_rows() == BOOKINGS
