@@ -28,7 +28,7 @@ import logging
 import time
 
 from django.apps.registry import Apps
-from django.db import DatabaseError, Error, NotSupportedError
+from django.db import DatabaseError, Error, NotSupportedError, connections
 from django.db.backends.utils import truncate_name
 
 from . import tables
@@ -221,6 +221,25 @@ def reconnect_if_lost(connection):
         connection.close()
 
 
+# What an interrupted rebuild left, told from the names that exist.
+AMBIGUOUS = "ambiguous"  # the table and both copies
+NOT_SWAPPED = "not swapped"  # the old copy, not the table: it has no name
+SWAPPED = "swapped"  # the table and the old copy: the change is complete
+NOT_COPIED = "not copied"  # the table and the new copy
+
+
+def leftover_state(existing, table, new, old):
+    """The state of an interrupted rebuild of ``table``, or None when
+    ``existing`` (table names) holds no leftover of one."""
+    if {table, new, old} <= existing:
+        return AMBIGUOUS
+    if old in existing:
+        return SWAPPED if table in existing else NOT_SWAPPED
+    if new in existing and table in existing:
+        return NOT_COPIED
+    return None
+
+
 def recover(editor, table):
     """Finish or undo an interrupted rebuild of ``table`` from its leftovers.
 
@@ -231,28 +250,87 @@ def recover(editor, table):
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
     quote = editor.quote_name
-    if {table, new, old} <= existing:
+    state = leftover_state(existing, table, new, old)
+    if state == AMBIGUOUS:
         raise NotSupportedError(
             f"Tables {table}, {new} and {old} all exist, so an interrupted "
             f"rebuild of {table} cannot be told apart from later changes. Keep "
             f"the one that holds the current rows under the name {table}, drop "
             f"the others, and run migrate again."
         )
-    if old in existing and table not in existing:
+    if state is None:
+        return None
+    if state == SWAPPED:
+        editor.execute(f"DROP TABLE {quote(old)}")
+        outcome = "finished"
+    else:
         if new in existing:
             editor.execute(f"DROP TABLE {quote(new)}")
-        editor.execute(
-            editor.sql_rename_table
-            % {"old_table": quote(old), "new_table": quote(table)}
+        if state == NOT_SWAPPED:
+            editor.execute(
+                editor.sql_rename_table
+                % {"old_table": quote(old), "new_table": quote(table)}
+            )
+        outcome = "undone"
+    logger.warning("An interrupted rebuild of table %s was %s.", table, outcome)
+    return outcome
+
+
+def _leftover_text(state, table, new, old):
+    """(what was found, what to do) for check singlestore.W010."""
+    if state == NOT_SWAPPED:
+        return (
+            f"{old} holds its rows and {table} does not exist",
+            f"Run manage.py migrate: the migration that stopped runs again, gives "
+            f"{old} its name back and retries the rebuild. Until then the "
+            f"application cannot read or write {table}.",
         )
-        state = "undone"
-    elif old in existing:
-        editor.execute(f"DROP TABLE {quote(old)}")
-        state = "finished"
-    elif new in existing and table in existing:
-        editor.execute(f"DROP TABLE {quote(new)}")
-        state = "undone"
-    else:
-        return None
-    logger.warning("An interrupted rebuild of table %s was %s.", table, state)
-    return state
+    if state == SWAPPED:
+        return (
+            f"the change is complete and {old} still holds the rows as they were "
+            f"before it",
+            f"Drop {old} (DROP TABLE `{old}`) once you no longer need it; the next "
+            f"rebuild of {table} drops it too.",
+        )
+    if state == NOT_COPIED:
+        return (
+            f"{new} was created but never filled",
+            f"Run manage.py migrate to retry the rebuild (it drops {new} first), or "
+            f"drop {new} (DROP TABLE `{new}`).",
+        )
+    return (
+        f"{table}, {new} and {old} all exist",
+        f"Keep the one that holds the current rows under the name {table}, drop "
+        f"the others, and run manage.py migrate again.",
+    )
+
+
+def check_interrupted_rebuilds(app_configs=None, databases=None, **kwargs):
+    """The database check: tables an interrupted rebuild left behind."""
+    from .checks import message, singlestore_models
+
+    found = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "singlestore":
+            continue
+        with connection.cursor() as cursor:
+            existing = set(connection.introspection.table_names(cursor))
+        for model in singlestore_models(app_configs, aliases=[alias]):
+            table = model._meta.db_table
+            new, old = leftover_names(connection, table)
+            state = leftover_state(existing, table, new, old)
+            if state is None:
+                continue
+            what, hint = _leftover_text(state, table, new, old)
+            found.append(
+                message(
+                    "singlestore.W010",
+                    model,
+                    table=table,
+                    alias=alias,
+                    found=what,
+                    hint=hint,
+                )
+            )
+    return found
