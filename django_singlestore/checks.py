@@ -23,6 +23,7 @@ from django.db.models.fields import AutoFieldMixin
 
 from .conf import ENV_STORAGE_PREFIX, ENV_UNENFORCED_PREFIX, get_settings
 from .fixes import layout_fixes, python_literal
+from .rebuild import check_interrupted_rebuilds
 from .tables import (
     COLUMNSTORE_RULE,
     SHARD_KEY_REFERENCE_PROBLEM,
@@ -156,6 +157,12 @@ CATALOG = {
         "child aggregator (error 2549), send those writes to the master "
         "aggregator instead (a DATABASES entry for it and a router), which runs "
         "them in real transactions.",
+    ),
+    "singlestore.W010": (
+        checks.Warning,
+        "Table {table!r} on database {alias!r} was being rebuilt when a "
+        "migration stopped: {found}.",
+        "{hint}",
     ),
     "singlestore.I001": (
         checks.Info,
@@ -574,3 +581,4 @@ def register():
     checks.register(check_models, checks.Tags.models)
     checks.register(check_deployment, checks.Tags.models, deploy=True)
     checks.register(check_live_tables, checks.Tags.database)
+    checks.register(check_interrupted_rebuilds, checks.Tags.database)

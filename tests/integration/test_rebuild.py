@@ -9,6 +9,7 @@ import time
 import pymysql
 import pytest
 from django.apps.registry import Apps
+from django.core import checks
 from django.db import (
     DEFAULT_DB_ALIAS,
     Error,
@@ -22,8 +23,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from django_singlestore import rebuild
+from django_singlestore.rebuild import check_interrupted_rebuilds
 from tests.double_tests.conftest import NOT_THE_DOUBLE, Faults, close_quietly
 from tests.double_tests.util import url_params
+from tests.integration.models import Tag
 from tests.integration.test_schema import unique_column_sets
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -537,3 +540,72 @@ def test_a_unique_set_the_plan_cannot_enforce_is_refused_before_any_sql(bookings
         "singlestore.E001: "
     )
     assert booking_rows() == BOOKINGS
+
+
+# Check singlestore.W010: leftovers of an interrupted rebuild.
+
+TAG = "integration_tag"
+
+
+def leftover_warning(found, hint):
+    return checks.Warning(
+        f"Table {TAG!r} on database 'default' was being rebuilt when a migration "
+        f"stopped: {found}.",
+        hint=hint,
+        obj=Tag,
+        id="singlestore.W010",
+    )
+
+
+W010 = {
+    "swapped": leftover_warning(
+        f"the change is complete and {TAG}__rebuild_old still holds the rows as "
+        f"they were before it",
+        f"Drop {TAG}__rebuild_old (DROP TABLE `{TAG}__rebuild_old`) once you no "
+        f"longer need it; the next rebuild of {TAG} drops it too.",
+    ),
+    "not copied": leftover_warning(
+        f"{TAG}__rebuild_new was created but never filled",
+        f"Run manage.py migrate to retry the rebuild (it drops {TAG}__rebuild_new "
+        f"first), or drop {TAG}__rebuild_new (DROP TABLE `{TAG}__rebuild_new`).",
+    ),
+    "not swapped": leftover_warning(
+        f"{TAG}__rebuild_old holds its rows and {TAG} does not exist",
+        f"Run manage.py migrate: the migration that stopped runs again, gives "
+        f"{TAG}__rebuild_old its name back and retries the rebuild. Until then the "
+        f"application cannot read or write {TAG}.",
+    ),
+    "ambiguous": leftover_warning(
+        f"{TAG}, {TAG}__rebuild_new and {TAG}__rebuild_old all exist",
+        f"Keep the one that holds the current rows under the name {TAG}, drop the "
+        f"others, and run manage.py migrate again.",
+    ),
+}
+LEFTOVERS = {
+    "swapped": [f"CREATE TABLE `{TAG}__rebuild_old` (`id` bigint PRIMARY KEY)"],
+    "not copied": [f"CREATE TABLE `{TAG}__rebuild_new` (`id` bigint PRIMARY KEY)"],
+    "not swapped": [f"ALTER TABLE `{TAG}` RENAME TO `{TAG}__rebuild_old`"],
+    "ambiguous": [
+        f"CREATE TABLE `{TAG}__rebuild_old` (`id` bigint PRIMARY KEY)",
+        f"CREATE TABLE `{TAG}__rebuild_new` (`id` bigint PRIMARY KEY)",
+    ],
+}
+
+
+@pytest.mark.parametrize("state", list(W010))
+def test_leftovers_of_an_interrupted_rebuild_are_reported(state):
+    assert check_interrupted_rebuilds(databases=["default"]) == []
+    with connection.cursor() as cursor:
+        for statement in LEFTOVERS[state]:
+            cursor.execute(statement)
+        try:
+            assert check_interrupted_rebuilds(databases=["default"]) == [W010[state]]
+            assert W010[state] in checks.run_checks(
+                tags=[checks.Tags.database], databases=["default"]
+            )
+        finally:
+            if state == "not swapped":
+                cursor.execute(f"ALTER TABLE `{TAG}__rebuild_old` RENAME TO `{TAG}`")
+            for name in (f"{TAG}__rebuild_old", f"{TAG}__rebuild_new"):
+                cursor.execute(f"DROP TABLE IF EXISTS `{name}`")
+    assert check_interrupted_rebuilds(databases=["default"]) == []

@@ -500,6 +500,8 @@ def test_checks_are_registered_by_the_app():
     assert singlestore_checks.check_settings in registered
     assert singlestore_checks.check_live_tables in registered
     assert checks.Tags.database in singlestore_checks.check_live_tables.tags
+    assert singlestore_checks.check_interrupted_rebuilds in registered
+    assert checks.Tags.database in singlestore_checks.check_interrupted_rebuilds.tags
     # The foreign-key note is a deployment check only (check --deploy).
     assert singlestore_checks.check_deployment not in registered
     assert singlestore_checks.check_deployment in checks.registry.registry.get_checks(
@@ -508,6 +510,7 @@ def test_checks_are_registered_by_the_app():
     assert sorted(CATALOG) == sorted(
         [f"singlestore.E00{n}" for n in range(1, 10)]
         + [f"singlestore.W00{n}" for n in range(1, 10)]
+        + ["singlestore.W010"]
         + ["singlestore.I001", "singlestore.I002", "singlestore.I003"]
     )
 
