@@ -17,8 +17,10 @@ from django.db import (
     NotSupportedError,
     connection,
     connections,
+    migrations,
     models,
 )
+from django.db.migrations.state import ProjectState
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -609,3 +611,105 @@ def test_leftovers_of_an_interrupted_rebuild_are_reported(state):
             for name in (f"{TAG}__rebuild_old", f"{TAG}__rebuild_new"):
                 cursor.execute(f"DROP TABLE IF EXISTS `{name}`")
     assert check_interrupted_rebuilds(databases=["default"]) == []
+
+
+# Through migration operations, as migrate runs them.
+
+METER = "apps_meter_meter"
+CREATE_METER = migrations.CreateModel(
+    "Meter",
+    [
+        ("id", models.BigAutoField(primary_key=True)),
+        ("value", models.IntegerField(null=True, db_index=True)),
+        ("label", models.CharField(max_length=5)),
+    ],
+)
+WIDEN_METER = migrations.AlterField(
+    "Meter", "value", models.BigIntegerField(default=0, db_index=True)
+)
+METER_ROWS = [(1, 5, "x"), (2, None, "y")]
+
+
+def meter_tables():
+    with connection.cursor() as cursor:
+        return sorted(
+            name
+            for name in connection.introspection.table_names(cursor)
+            if name.startswith(METER)
+        )
+
+
+def meter_state():
+    """(tables, (name, type, null) of each column, rows)."""
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, METER)
+        cursor.execute(f"SELECT `id`, `value`, `label` FROM `{METER}` ORDER BY `id`")
+        rows = list(cursor.fetchall())
+    columns = [(info.name, info.data_type, info.null_ok) for info in description]
+    return meter_tables(), columns, rows
+
+
+@pytest.fixture
+def meter_states():
+    """(state before WIDEN_METER, state after), with the table created and filled."""
+    before = ProjectState()
+    CREATE_METER.state_forwards("apps_meter", before)
+    with connection.schema_editor() as editor:
+        CREATE_METER.database_forwards("apps_meter", editor, ProjectState(), before)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO `{METER}` (`id`, `value`, `label`) VALUES (%s, %s, %s)",
+            METER_ROWS,
+        )
+    after = before.clone()
+    WIDEN_METER.state_forwards("apps_meter", after)
+    yield before, after
+    connection.close()
+    with connection.cursor() as cursor:
+        for table in (METER, *rebuild.leftover_names(connection, METER)):
+            cursor.execute(f"DROP TABLE IF EXISTS `{table}`")
+
+
+def migrate_meter(before, after, backwards=False):
+    connection.close()
+    with connection.schema_editor() as editor:
+        if backwards:
+            WIDEN_METER.database_backwards("apps_meter", editor, after, before)
+        else:
+            WIDEN_METER.database_forwards("apps_meter", editor, before, after)
+
+
+METER_BEFORE = (
+    [METER],
+    [("id", "bigint", False), ("value", "int", True), ("label", "varchar", False)],
+    METER_ROWS,
+)
+METER_AFTER = (
+    [METER],
+    [("id", "bigint", False), ("value", "bigint", False), ("label", "varchar", False)],
+    [(1, 5, "x"), (2, 0, "y")],
+)
+
+
+def test_migrate_again_finishes_and_migrating_back_undoes(meter_states, faults):
+    before, after = meter_states
+    faults.disconnect(f"^INSERT INTO `{METER}__rebuild_new`", times=1)
+    faults.error(
+        1205,
+        "Lock wait timeout exceeded",
+        f"^DROP TABLE `{METER}__rebuild_new`",
+        times=1,
+    )
+    with pytest.raises(Error):
+        migrate_meter(before, after)
+    connection.close()
+    assert meter_tables() == [f"{METER}__rebuild_new", f"{METER}__rebuild_old"]
+    migrate_meter(before, after)
+    assert meter_state() == METER_AFTER
+    faults.disconnect(f"^DROP TABLE `{METER}__rebuild_old`", times=1)
+    migrate_meter(before, after, backwards=True)
+    assert meter_state()[1:] == (METER_BEFORE[1], [(1, 5, "x"), (2, 0, "y")])
+    assert meter_state()[0] == [METER, f"{METER}__rebuild_old"]
+    # The next change of the table drops what the last one left.
+    migrate_meter(before, after)
+    assert meter_state() == METER_AFTER
