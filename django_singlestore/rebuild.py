@@ -49,9 +49,10 @@ def leftover_names(connection, table):
 
 
 def altered_model(model, old_field=None, new_field=None, **options):
-    """A class like ``model`` with ``old_field`` replaced by ``new_field`` and
-    the given Meta ``options`` (``constraints``, ``unique_together``), in a
-    registry of its own, for :meth:`table_sql` to plan the new table."""
+    """A class like ``model`` with ``old_field`` replaced by ``new_field`` (or
+    ``new_field`` added last, without ``old_field``) and the given Meta
+    ``options`` (``constraints``, ``unique_together``), in a registry of its
+    own, for :meth:`table_sql` to plan the new table."""
     opts = model._meta
     body = {"__module__": model.__module__}
     for field in opts.local_fields:
@@ -60,6 +61,8 @@ def altered_model(model, old_field=None, new_field=None, **options):
         # Fields are ordered by creation: the new one keeps the old one's place.
         chosen.creation_counter = field.creation_counter
         body[chosen.name] = chosen
+    if old_field is None and new_field is not None:
+        body[new_field.name] = copy.deepcopy(new_field)
     meta = {
         "app_label": opts.app_label,
         "db_table": opts.db_table,

@@ -297,6 +297,14 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         key = None
         if field.unique and not field.primary_key:
             key = self._planned_unique(declaring_model(field, model), [field.column])
+            columnstore = tables.plan_for(model).columnstore
+            if key is None and columnstore:
+                # A field attached to no model: plan the table with it.
+                new_model = rebuild.altered_model(model, new_field=field)
+                key = self._planned_unique(new_model, [field.column])
+            if columnstore and key is not None and key.enforcement == tables.ENFORCED:
+                # SingleStore adds no unique key to a columnstore table in place.
+                return self._rebuild_with_field(model, field)
         if key is None or key.enforcement != tables.UNENFORCED:
             return super().add_field(model, field)
         # An inline UNIQUE would be enforced: add the column without it, then
@@ -307,6 +315,16 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         finally:
             self._plan_columns = False
         self.execute(self._create_unique_sql(declaring_model(field, model), [field]))
+
+    def _rebuild_with_field(self, model, field):
+        """Add ``field`` by rebuilding the table; existing rows get its default."""
+        if field.has_db_default():
+            value = self.db_default_sql(field)
+        else:
+            default = self.effective_default(field)
+            value = ("%s", [default]) if default is not None else ("NULL", [])
+        new_model = rebuild.altered_model(model, new_field=field)
+        rebuild.Rebuild(self, new_model, {field.column: value}).run()
 
     def add_constraint(self, model, constraint):
         constraints = [

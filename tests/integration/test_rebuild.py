@@ -713,3 +713,30 @@ def test_migrate_again_finishes_and_migrating_back_undoes(meter_states, faults):
     # The next change of the table drops what the last one left.
     migrate_meter(before, after)
     assert meter_state() == METER_AFTER
+
+
+@override_settings(SINGLESTORE={"STORAGE": {"integration.Booking": "REFERENCE"}})
+def test_a_unique_field_added_to_a_columnstore_table_rebuilds_it(bookings):
+    badge = models.CharField(max_length=4, unique=True, null=True)
+    badge.set_attributes_from_name("badge")
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.add_field(bookings, badge)
+    statements = [query["sql"] for query in captured]
+    assert [sql for sql in statements if sql.startswith(("CREATE", "INSERT"))] == [
+        "CREATE REFERENCE TABLE `t_rebuild_booking__rebuild_new` (`id` bigint "
+        "AUTO_INCREMENT NOT NULL, `code` varchar(8) NOT NULL, `zone` integer NOT "
+        "NULL, `badge` varchar(4) NULL, PRIMARY KEY (`id`), UNIQUE KEY "
+        "`t_rebuild_booking_badge_0ac7a31e_uniq` (`badge`), SORT KEY ())",
+        "INSERT INTO `t_rebuild_booking__rebuild_new` (`id`, `code`, `zone`, "
+        "`badge`) SELECT `id`, `code`, `zone`, NULL FROM "
+        "`t_rebuild_booking__rebuild_old`",
+    ]
+    assert unique_column_sets("t_rebuild_booking") == [["badge"]]
+    assert booking_rows() == BOOKINGS
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE `t_rebuild_booking` SET `badge` = 'b1' WHERE `id` = 1")
+        with pytest.raises(IntegrityError):
+            cursor.execute(
+                "UPDATE `t_rebuild_booking` SET `badge` = 'b1' WHERE `id` = 2"
+            )
