@@ -649,25 +649,36 @@ def meter_state():
     return meter_tables(), columns, rows
 
 
+def created_by(app_label, create_model, rows):
+    """The state after ``create_model`` (a CreateModel), its table created
+    and filled with ``rows`` (every column, in order)."""
+    state = ProjectState()
+    create_model.state_forwards(app_label, state)
+    with connection.schema_editor() as editor:
+        create_model.database_forwards(app_label, editor, ProjectState(), state)
+    table = state.apps.get_model(app_label, create_model.name)._meta.db_table
+    columns = ", ".join(f"`{name}`" for name, _ in create_model.fields)
+    marks = ", ".join(["%s"] * len(create_model.fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO `{table}` ({columns}) VALUES ({marks})", rows)
+    return state
+
+
+def drop_with_leftovers(table):
+    connection.close()
+    with connection.cursor() as cursor:
+        for name in (table, *rebuild.leftover_names(connection, table)):
+            cursor.execute(f"DROP TABLE IF EXISTS `{name}`")
+
+
 @pytest.fixture
 def meter_states():
     """(state before WIDEN_METER, state after), with the table created and filled."""
-    before = ProjectState()
-    CREATE_METER.state_forwards("apps_meter", before)
-    with connection.schema_editor() as editor:
-        CREATE_METER.database_forwards("apps_meter", editor, ProjectState(), before)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO `{METER}` (`id`, `value`, `label`) VALUES (%s, %s, %s)",
-            METER_ROWS,
-        )
+    before = created_by("apps_meter", CREATE_METER, METER_ROWS)
     after = before.clone()
     WIDEN_METER.state_forwards("apps_meter", after)
     yield before, after
-    connection.close()
-    with connection.cursor() as cursor:
-        for table in (METER, *rebuild.leftover_names(connection, METER)):
-            cursor.execute(f"DROP TABLE IF EXISTS `{table}`")
+    drop_with_leftovers(METER)
 
 
 def migrate_meter(before, after, backwards=False):
