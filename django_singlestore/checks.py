@@ -42,6 +42,12 @@ _UNIQUE_WAYS_OUT = (
     "to declare the key UNENFORCED RELY (duplicates are then not rejected)."
 )
 
+_APPLY_LAYOUT = (
+    "add a migration to {app} with the operation "
+    "django_singlestore.layout.ApplyLayout({model_name!r}) and run migrate, which "
+    "rebuilds the table with its rows, "
+)
+
 CATALOG = {
     "singlestore.E001": (
         checks.Error,
@@ -125,25 +131,25 @@ CATALOG = {
         checks.Warning,
         "Table {table!r} on database {alias!r} is a {live} table, but the "
         "settings plan a {planned} table.",
-        "SingleStore cannot change a table's storage type in place: recreate the "
-        "table (copy the rows into a new table, then rename it), or change "
-        "SINGLESTORE['STORAGE'] to match the database.",
+        "SingleStore cannot change a table's storage type in place: "
+        + _APPLY_LAYOUT
+        + "or change SINGLESTORE['STORAGE'] to match the database.",
     ),
     "singlestore.W007": (
         checks.Warning,
         "Table {table!r} on database {alias!r} has the shard key {live}, but the "
         "settings plan {planned}.",
-        "SingleStore cannot change a shard key in place: recreate the table with "
-        "the planned shard key, or change SINGLESTORE['SHARD_KEYS'] to match the "
-        "database.",
+        "SingleStore cannot change a shard key in place: "
+        + _APPLY_LAYOUT
+        + "or change SINGLESTORE['SHARD_KEYS'] to match the database.",
     ),
     "singlestore.W008": (
         checks.Warning,
         "Table {table!r} on database {alias!r} has the sort key {live}, but the "
         "settings plan {planned}.",
-        "SingleStore cannot change a sort key in place: recreate the table with "
-        "the planned sort key, or change SINGLESTORE['SORT_KEYS'] to match the "
-        "database.",
+        "SingleStore cannot change a sort key in place: "
+        + _APPLY_LAYOUT
+        + "or change SINGLESTORE['SORT_KEYS'] to match the database.",
     ),
     "singlestore.W009": (
         checks.Warning,
@@ -518,7 +524,12 @@ def check_settings(app_configs=None, **kwargs):
 def compare_live(model, alias, plan, live):
     """Compare a plan with (storage, shard key, sort key) read from the server."""
     storage, shard_key, sort_key = live
-    values = {"table": plan.db_table, "alias": alias}
+    values = {
+        "table": plan.db_table,
+        "alias": alias,
+        "app": model._meta.app_label,
+        "model_name": model._meta.object_name,
+    }
     found = []
     if storage != plan.storage:
         found.append(

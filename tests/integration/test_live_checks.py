@@ -25,18 +25,25 @@ from tests.settings import SINGLESTORE as BASE
 pytestmark = pytest.mark.django_db
 
 
+APPLY_LAYOUT = (
+    "add a migration to {app} with the operation "
+    "django_singlestore.layout.ApplyLayout('{model}') and run migrate, which rebuilds "
+    "the table with its rows, "
+)
 HINT_STORAGE = (
-    "SingleStore cannot change a table's storage type in place: recreate the "
-    "table (copy the rows into a new table, then rename it), or change "
-    "SINGLESTORE['STORAGE'] to match the database."
+    "SingleStore cannot change a table's storage type in place: "
+    + APPLY_LAYOUT
+    + "or change SINGLESTORE['STORAGE'] to match the database."
 )
 HINT_SHARD = (
-    "SingleStore cannot change a shard key in place: recreate the table with the "
-    "planned shard key, or change SINGLESTORE['SHARD_KEYS'] to match the database."
+    "SingleStore cannot change a shard key in place: "
+    + APPLY_LAYOUT
+    + "or change SINGLESTORE['SHARD_KEYS'] to match the database."
 )
 HINT_SORT = (
-    "SingleStore cannot change a sort key in place: recreate the table with the "
-    "planned sort key, or change SINGLESTORE['SORT_KEYS'] to match the database."
+    "SingleStore cannot change a sort key in place: "
+    + APPLY_LAYOUT
+    + "or change SINGLESTORE['SORT_KEYS'] to match the database."
 )
 
 W002 = """\
@@ -70,7 +77,9 @@ def storage_warning(model, live, planned):
     return checks.Warning(
         f"Table {model._meta.db_table!r} on database 'default' is a {live} table, "
         f"but the settings plan a {planned} table.",
-        hint=HINT_STORAGE,
+        hint=HINT_STORAGE.format(
+            app=model._meta.app_label, model=model._meta.object_name
+        ),
         obj=model,
         id="singlestore.W006",
     )
@@ -80,7 +89,9 @@ def shard_warning(model, live, planned):
     return checks.Warning(
         f"Table {model._meta.db_table!r} on database 'default' has the shard key "
         f"{live}, but the settings plan {planned}.",
-        hint=HINT_SHARD,
+        hint=HINT_SHARD.format(
+            app=model._meta.app_label, model=model._meta.object_name
+        ),
         obj=model,
         id="singlestore.W007",
     )
@@ -90,7 +101,7 @@ def sort_warning(model, live, planned):
     return checks.Warning(
         f"Table {model._meta.db_table!r} on database 'default' has the sort key "
         f"{live}, but the settings plan {planned}.",
-        hint=HINT_SORT,
+        hint=HINT_SORT.format(app=model._meta.app_label, model=model._meta.object_name),
         obj=model,
         id="singlestore.W008",
     )
@@ -198,7 +209,7 @@ def test_check_database_default_prints_the_drift():
         + W002
         + "integration.Tag: (singlestore.W007) Table 'integration_tag' on database "
         "'default' has the shard key (id), but the settings plan (name).\n"
-        "\tHINT: " + HINT_SHARD + "\n\n"
+        "\tHINT: " + HINT_SHARD.format(app="integration", model="Tag") + "\n\n"
         "System check identified 2 issues (0 silenced).\n"
     )
 

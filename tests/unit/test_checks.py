@@ -409,6 +409,13 @@ def test_w003_w004_w005_constraints_and_indexes_singlestore_lacks():
     ]
 
 
+APPLY_ORDER_LAYOUT = (
+    "add a migration to unit with the operation "
+    "django_singlestore.layout.ApplyLayout('Order') and run migrate, which rebuilds "
+    "the table with its rows, "
+)
+
+
 @isolate_apps("tests.unit")
 def test_w006_w007_w008_live_tables_that_drifted_from_the_plan():
     class Order(Unit):
@@ -427,26 +434,26 @@ def test_w006_w007_w008_live_tables_that_drifted_from_the_plan():
             "Table 'unit_order' on database 'default' is a ROWSTORE table, but the "
             "settings plan a COLUMNSTORE table.",
             hint="SingleStore cannot change a table's storage type in place: "
-            "recreate the table (copy the rows into a new table, then rename it), or "
-            "change SINGLESTORE['STORAGE'] to match the database.",
+            + APPLY_ORDER_LAYOUT
+            + "or change SINGLESTORE['STORAGE'] to match the database.",
             obj=Order,
             id="singlestore.W006",
         ),
         checks.Warning(
             "Table 'unit_order' on database 'default' has the shard key none, but "
             "the settings plan (id).",
-            hint="SingleStore cannot change a shard key in place: recreate the table "
-            "with the planned shard key, or change SINGLESTORE['SHARD_KEYS'] to "
-            "match the database.",
+            hint="SingleStore cannot change a shard key in place: "
+            + APPLY_ORDER_LAYOUT
+            + "or change SINGLESTORE['SHARD_KEYS'] to match the database.",
             obj=Order,
             id="singlestore.W007",
         ),
         checks.Warning(
             "Table 'unit_order' on database 'default' has the sort key (), but the "
             "settings plan (placed DESC).",
-            hint="SingleStore cannot change a sort key in place: recreate the table "
-            "with the planned sort key, or change SINGLESTORE['SORT_KEYS'] to match "
-            "the database.",
+            hint="SingleStore cannot change a sort key in place: "
+            + APPLY_ORDER_LAYOUT
+            + "or change SINGLESTORE['SORT_KEYS'] to match the database.",
             obj=Order,
             id="singlestore.W008",
         ),
