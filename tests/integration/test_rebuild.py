@@ -22,7 +22,7 @@ from django.db import (
 )
 from django.db.migrations.state import ProjectState
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from django_singlestore import rebuild
 from django_singlestore.rebuild import check_interrupted_rebuilds
@@ -751,3 +751,66 @@ def test_a_unique_field_added_to_a_columnstore_table_rebuilds_it(bookings):
             cursor.execute(
                 "UPDATE `t_rebuild_booking` SET `badge` = 'b1' WHERE `id` = 2"
             )
+
+
+@isolate_apps("tests.integration")
+def test_a_nullable_foreign_key_made_not_null_again(editor_tables):
+    class Shelf(models.Model):
+        class Meta:
+            app_label = "integration"
+            db_table = "t_rebuild_shelf"
+
+    class Book(models.Model):
+        shelf = models.ForeignKey(Shelf, models.CASCADE, null=True)
+        parent = models.ForeignKey("self", models.CASCADE, null=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_rebuild_book"
+
+    editor_tables(Shelf, ["t_rebuild_shelf"])
+    editor_tables(Book, ["t_rebuild_book"])
+    Shelf.objects.create(id=1)
+    Book.objects.create(id=1, shelf_id=1)
+    Book.objects.create(id=2, shelf_id=1, parent_id=1)
+    old = Book._meta.get_field("shelf")
+    new = models.ForeignKey(Shelf, models.CASCADE)
+    new.set_attributes_from_name("shelf")
+    new.model = Book
+    with connection.schema_editor() as editor:
+        editor.alter_field(Book, old, new)
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(
+            cursor, "t_rebuild_book"
+        )
+        constraints = connection.introspection.get_constraints(cursor, "t_rebuild_book")
+    assert [(c.name, c.data_type, c.null_ok) for c in description] == [
+        ("id", "bigint", False),
+        ("shelf_id", "bigint", False),
+        ("parent_id", "bigint", True),
+    ]
+    assert sorted(
+        info["columns"] for info in constraints.values() if info["index"]
+    ) == [["id"], ["parent_id"], ["shelf_id"]]
+    assert sorted(Book.objects.values_list("id", "shelf_id", "parent_id")) == [
+        (1, 1, None),
+        (2, 1, 1),
+    ]
+
+
+def test_a_rebuild_refuses_to_guess_between_three_copies(gauge_table):
+    with connection.cursor() as cursor:
+        for name in (NEW, OLD):
+            cursor.execute(f"CREATE TABLE `{name}` (`id` bigint PRIMARY KEY)")
+    with CaptureQueriesContext(connection) as captured:
+        with pytest.raises(NotSupportedError) as error:
+            alter(OldGauge, NewGauge)
+    assert str(error.value) == (
+        f"Tables {TABLE}, {NEW} and {OLD} all exist, so an interrupted rebuild of "
+        f"{TABLE} cannot be told apart from later changes. Keep the one that holds "
+        f"the current rows under the name {TABLE}, drop the others, and run "
+        f"migrate again."
+    )
+    assert [q["sql"] for q in captured if not q["sql"].startswith("SELECT")] == []
+    names, types, rows = state()
+    assert (names, types, rows) == ([TABLE, NEW, OLD], BEFORE[1], ROWS)
