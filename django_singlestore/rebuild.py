@@ -17,10 +17,10 @@ A rebuild of table ``t`` runs these autocommitted statements:
 The old table keeps every row until the new one is verified and in place. A
 failure before step 5 undoes the rebuild at once (drop the new table, give the
 old one its name back), reconnecting first if the connection was lost; a
-failure after it leaves only ``t__rebuild_old`` behind. Whatever a lost server
-leaves, :func:`recover` (run before every rebuild, so re-running ``migrate``
-is enough) recognises it from the leftover names: before the swap it undoes,
-after the swap it finishes.
+failure after it is logged with what to do (the change is complete).
+Whatever a lost server leaves, :func:`recover` (run before every rebuild, so
+re-running ``migrate`` is enough) recognises it from the leftover names:
+before the swap it undoes, after the swap it finishes.
 """
 
 import copy
@@ -93,6 +93,7 @@ class Rebuild:
         self.sources = sources
         self.table = new_model._meta.db_table
         self.new, self.old = leftover_names(editor.connection, self.table)
+        self.step = self.failure = None
 
     def _quote(self, name):
         return self.editor.quote_name(name)
@@ -125,13 +126,14 @@ class Rebuild:
             cursor.execute(f"SELECT COUNT(*) FROM {self._quote(table)}")
             return cursor.fetchone()[0]
 
-    def _sync_auto_increment(self):
-        plan = tables.plan_for(self.model)
-        auto = self.model._meta.auto_field
-        if not plan.sharded or auto is None:
-            return
+    def _sync_sql(self):
+        """AGGREGATOR SYNC AUTO_INCREMENT for a sharded table with an auto
+        field (explicitly inserted values do not advance its counter), or
+        None."""
+        if not tables.plan_for(self.model).sharded or not self.model._meta.auto_field:
+            return None
         database = self.editor.connection.settings_dict["NAME"]
-        self.editor.execute(
+        return (
             f"AGGREGATOR SYNC AUTO_INCREMENT ON "
             f"{self._quote(database)}.{self._quote(self.table)} ALL"
         )
@@ -161,6 +163,8 @@ class Rebuild:
                 raise
             swapped = self._after_failure(error)
         self._finish(drop_old=not swapped)
+        if editor.collect_sql:
+            return
         logger.info(
             "Rebuilt table %s: %s rows copied in %.1f s.",
             self.table,
@@ -198,24 +202,39 @@ class Rebuild:
 
     def _finish(self, drop_old=True):
         """The new table is in place: sync its counter and drop the old one.
-        A failure here leaves a complete change and a leftover old table that
-        the next rebuild drops, so it is logged, not raised."""
+        The change is complete whatever happens here, so a failure is logged
+        with what to do, not raised."""
+        sync_sql = self._sync_sql()
+        if sync_sql is not None and self._finishing(sync_sql):
+            logger.warning(
+                "Table %s was rebuilt, but syncing its auto-increment counter "
+                "failed: %s. Run %s before the application inserts rows, or new "
+                "ids may collide with copied ones.",
+                self.table,
+                self.failure,
+                sync_sql,
+            )
+        if drop_old and self._finishing(f"DROP TABLE {self._quote(self.old)}"):
+            logger.warning(
+                "Table %s was rebuilt, but dropping %s failed: %s. It holds the "
+                "rows as they were before the change; the next rebuild of the "
+                "table drops it.",
+                self.table,
+                self.old,
+                self.failure,
+            )
+
+    def _finishing(self, sql):
+        """Run ``sql``; return whether it failed (the error in self.failure)."""
         try:
-            self._sync_auto_increment()
-            if drop_old:
-                self.editor.execute(f"DROP TABLE {self._quote(self.old)}")
+            self.editor.execute(sql)
         except Error as error:
             if self.editor.collect_sql:
                 raise
             reconnect_if_lost(self.editor.connection)
-            logger.warning(
-                "Table %s was rebuilt, but finishing failed: %s. The leftover %s "
-                "holds the rows as they were before the change; the next "
-                "migrate that rebuilds the table drops it.",
-                self.table,
-                error,
-                self.old,
-            )
+            self.failure = error
+            return True
+        return False
 
 
 def reconnect_if_lost(connection):
