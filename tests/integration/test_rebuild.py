@@ -825,3 +825,52 @@ def test_a_rebuild_refuses_to_guess_between_three_copies(gauge_table):
     assert [q["sql"] for q in captured if not q["sql"].startswith("SELECT")] == []
     names, types, rows = state()
     assert (names, types, rows) == ([TABLE, NEW, OLD], BEFORE[1], ROWS)
+
+
+def serial(id_field):
+    meta = type(
+        "Meta",
+        (),
+        {"app_label": "integration", "db_table": "t_rebuild_serial", "apps": Apps()},
+    )
+    return type(
+        "Serial",
+        (models.Model,),
+        {
+            "__module__": __name__,
+            "Meta": meta,
+            "id": id_field,
+            "note": models.CharField(max_length=5),
+        },
+    )
+
+
+def test_auto_increment_added_and_dropped_on_a_columnstore_table(editor_tables):
+    Plain = serial(models.BigIntegerField(primary_key=True))
+    Auto = serial(models.BigAutoField(primary_key=True))
+    editor_tables(Plain, ["t_rebuild_serial"])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO `t_rebuild_serial` (`id`, `note`) VALUES (%s, %s)",
+            [(7, "a"), (9, "b")],
+        )
+    with connection.schema_editor() as editor:
+        editor.alter_field(
+            Plain, Plain._meta.get_field("id"), Auto._meta.get_field("id")
+        )
+    created = Auto.objects.create(note="c")
+    assert created.id > 9
+    assert sorted(Auto.objects.values_list("id", "note"))[:2] == [(7, "a"), (9, "b")]
+    with connection.schema_editor() as editor:
+        editor.alter_field(
+            Auto, Auto._meta.get_field("id"), Plain._meta.get_field("id")
+        )
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(
+            cursor, "t_rebuild_serial"
+        )
+        cursor.execute("SELECT COUNT(*) FROM `t_rebuild_serial`")
+        assert cursor.fetchone() == (3,)
+    assert [(c.name, c.data_type, "auto_increment" in c.extra) for c in description][
+        0
+    ] == ("id", "bigint", False)
