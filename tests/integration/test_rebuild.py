@@ -874,3 +874,54 @@ def test_auto_increment_added_and_dropped_on_a_columnstore_table(editor_tables):
     assert [(c.name, c.data_type, "auto_increment" in c.extra) for c in description][
         0
     ] == ("id", "bigint", False)
+
+
+def priced(quantity):
+    meta = type(
+        "Meta",
+        (),
+        {"app_label": "integration", "db_table": "t_rebuild_priced", "apps": Apps()},
+    )
+    return type(
+        "Priced",
+        (models.Model,),
+        {
+            "__module__": __name__,
+            "Meta": meta,
+            "quantity": quantity,
+            "price": models.IntegerField(),
+            "total": models.GeneratedField(
+                expression=models.F("price") * 3,
+                output_field=models.BigIntegerField(),
+                db_persist=True,
+            ),
+        },
+    )
+
+
+def test_a_rebuild_recomputes_generated_columns_instead_of_copying_them(
+    editor_tables,
+):
+    Old = priced(models.IntegerField(null=True))
+    New = priced(models.BigIntegerField(null=True))
+    editor_tables(Old, ["t_rebuild_priced"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO `t_rebuild_priced` (`id`, `quantity`, `price`) "
+            "VALUES (1, 5, 4)"
+        )
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.alter_field(
+                Old, Old._meta.get_field("quantity"), New._meta.get_field("quantity")
+            )
+    assert [q["sql"] for q in captured if q["sql"].startswith("INSERT")] == [
+        "INSERT INTO `t_rebuild_priced__rebuild_new` (`id`, `quantity`, `price`) "
+        "SELECT `id`, `quantity` :> BIGINT, `price` FROM "
+        "`t_rebuild_priced__rebuild_old`"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT `id`, `quantity`, `price`, `total` FROM `t_rebuild_priced`"
+        )
+        assert list(cursor.fetchall()) == [(1, 5, 4, 12)]
