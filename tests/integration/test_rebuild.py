@@ -925,3 +925,12 @@ def test_a_rebuild_recomputes_generated_columns_instead_of_copying_them(
             "SELECT `id`, `quantity`, `price`, `total` FROM `t_rebuild_priced`"
         )
         assert list(cursor.fetchall()) == [(1, 5, 4, 12)]
+
+
+def test_a_rebuild_logs_the_table_the_rows_and_the_time(gauge_table, caplog):
+    with caplog.at_level(logging.INFO, logger="django_singlestore.rebuild"):
+        alter(OldGauge, NewGauge)
+    (record,) = caplog.records
+    assert re.fullmatch(
+        rf"Rebuilt table {TABLE}: 4 rows copied in \d+\.\d s\.", record.getMessage()
+    )
