@@ -9,8 +9,9 @@ the change with :func:`refusal` when any row matches, on every storage type.
 A type is read from its column definition (``varchar(30)``, ``integer
 UNSIGNED``, ``numeric(5, 2)``, ...) into a :class:`ColumnType`; a change
 within a family (string, integer, decimal) is checked by length, range or
-digits, any other type change by converting each value to the new type and
-back and comparing it with the original.
+digits, text to a date or time by whether it reads as one, any other type
+change by converting each value to the new type and back and comparing it
+with the original.
 """
 
 import re
@@ -33,6 +34,7 @@ _STRINGS = {"char", "varchar"}
 _TEXTS = {"tinytext", "text", "mediumtext", "longtext"}
 _DECIMALS = {"decimal", "numeric", "dec", "fixed"}
 _DOUBLES = {"double", "real"}
+_TEMPORALS = {"date", "datetime", "time", "timestamp", "year"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,10 @@ def misfit_predicate(column, old_db_type, new_db_type, old_cast, new_cast):
         return f"{column} <> ROUND({column}, {new.places}) OR ABS({column}) >= {limit}"
     if not (old_cast and new_cast):
         return "TRUE"
+    if old.family == "string" and new.family in _TEMPORALS:
+        # Text spells a date or time in many ways ('3:16:17.4567' is
+        # 03:16:17.456700); what does not fit is text that reads as none.
+        return f"{column} IS NOT NULL AND ({column} :> {new_cast}) IS NULL"
     return f"NOT ((({column} :> {new_cast}) :> {old_cast}) <=> {column})"
 
 

@@ -651,6 +651,12 @@ REFUSED_CHANGES = {
         "Refusing to change column t_backend_sample.note from varchar(10) to "
         "integer: 2 rows hold a value that does not fit the new type.",
     ),
+    "string to date": (
+        "note",
+        lambda: models.DateField(null=True),
+        "Refusing to change column t_backend_sample.note from varchar(10) to "
+        "date: 3 rows hold a value that does not fit the new type.",
+    ),
     "null to not null without a default": (
         "code",
         lambda: models.CharField(max_length=30),

@@ -39,6 +39,8 @@ from django_singlestore.narrowing import misfit_predicate
         ("bigint", "double precision", "NOT (((`c` :> DOUBLE) :> BIGINT) <=> `c`)"),
         ("varchar(10)", "integer", "NOT (((`c` :> INT) :> VARCHAR(10)) <=> `c`)"),
         ("datetime(6)", "date", "NOT (((`c` :> DATE) :> DATETIME(6)) <=> `c`)"),
+        ("longtext", "datetime(6)", "`c` IS NOT NULL AND (`c` :> DATETIME(6)) IS NULL"),
+        ("varchar(10)", "time(6)", "`c` IS NOT NULL AND (`c` :> TIME(6)) IS NULL"),
     ],
 )
 def test_misfit_predicate(old, new, predicate):
@@ -49,6 +51,8 @@ def test_misfit_predicate(old, new, predicate):
         "double precision": "DOUBLE",
         "datetime(6)": "DATETIME(6)",
         "date": "DATE",
+        "longtext": "LONGTEXT",
+        "time(6)": "TIME(6)",
     }
     assert (
         misfit_predicate("`c`", old, new, casts.get(old), casts.get(new)) == predicate
