@@ -2,6 +2,7 @@
 statements that any client sends through the proxy.
 
     DOUBLE FAULT ERROR <errno> '<message>' ON '<regex>' [TIMES n]
+    DOUBLE FAULT ERROR <errno> '<message>' ROLLBACK ON '<regex>' [TIMES n]
     DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n]
     DOUBLE FAULT LATENCY <ms> ON '<regex>' [TIMES n]
     DOUBLE FAULT CLEAR
@@ -13,7 +14,11 @@ statements that any client sends through the proxy.
 Faults are proxy-wide: armed from one connection, they apply to statements
 from every connection (Python `re.search` on the statement text), oldest
 first. Latency faults add their delay and let the statement go on; the first
-matching error or disconnect fault decides its fate. Each fault that acts uses
+matching error or disconnect fault decides its fate. An error fault answers
+without running the statement, so the open transaction stays open and keeps
+its writes (what a server does that undoes only the failed statement); with
+ROLLBACK the proxy first rolls back the connection's open transaction on
+MariaDB, as InnoDB does after a deadlock (see TRANSACTIONS.md). Each fault that acts uses
 one of its TIMES; without TIMES it stays until DOUBLE FAULT CLEAR. Faults
 see COM_QUERY text only (not prepared statements), one DOUBLE statement per
 COM_QUERY.
@@ -28,6 +33,8 @@ _TIMES = r"(?:\s+TIMES\s+(\d+))?"
 _ON = r"\s+ON\s+" + _QUOTED + _TIMES
 _GRAMMAR = [
     ("error", re.compile(r"FAULT\s+ERROR\s+(\d+)\s+" + _QUOTED + _ON, re.I | re.S)),
+    ("error rollback", re.compile(r"FAULT\s+ERROR\s+(\d+)\s+" + _QUOTED
+                                  + r"\s+ROLLBACK" + _ON, re.I | re.S)),
     ("disconnect", re.compile(r"FAULT\s+DISCONNECT" + _ON, re.I | re.S)),
     ("latency", re.compile(r"FAULT\s+LATENCY\s+(\d+)" + _ON, re.I | re.S)),
     ("clear", re.compile(r"FAULT\s+CLEAR", re.I)),
@@ -42,8 +49,8 @@ TABLE_TYPES = ("columnstore", "rowstore")
 
 SYNTAX_ERRNO = 1064
 SYNTAX_HELP = (
-    "expected one of: DOUBLE FAULT ERROR <errno> '<message>' ON '<regex>' "
-    "[TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | DOUBLE FAULT "
+    "expected one of: DOUBLE FAULT ERROR <errno> '<message>' [ROLLBACK] ON "
+    "'<regex>' [TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | DOUBLE FAULT "
     "LATENCY <ms> ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | DOUBLE SET "
     "MEMSQL_VERSION '<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE "
     "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS"
@@ -68,7 +75,7 @@ class Command:
 
 @dataclass
 class Fault:
-    kind: str  # "error", "disconnect" or "latency"
+    kind: str  # "error", "error rollback", "disconnect" or "latency"
     pattern: str
     errno: int = 0
     message: str = ""
@@ -113,11 +120,11 @@ def _regex(text):
 
 
 def _command(kind, groups):
-    if kind == "error":
+    if kind in ("error", "error rollback"):
         errno, message, pattern, times = groups
         if not 1 <= int(errno) <= 65535:
             raise ControlError(f"error number {errno} is outside 1..65535")
-        fault = Fault("error", _regex(pattern), errno=int(errno),
+        fault = Fault(kind, _regex(pattern), errno=int(errno),
                       message=_unquote(message), remaining=_times(times))
         return Command("arm", fault)
     if kind == "disconnect":

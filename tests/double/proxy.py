@@ -377,6 +377,8 @@ class ClientConnection:
                 log.info("DISCONNECT fault on %.200r", sql)
                 raise Closed
             if fault is not None:
+                if fault.kind == "error rollback":
+                    self._rollback_on_server()
                 self._send_error(seq, fault.errno, "HY000", fault.message)
                 return
         try:
@@ -422,6 +424,18 @@ class ClientConnection:
                 outcome.on_done(self.tracker.error)
             except Exception:
                 log.exception("on_done failed after %.500r", sql)
+
+    def _rollback_on_server(self):
+        """Roll back the open transaction on MariaDB, answering no one.
+
+        The OK's status (no SERVER_STATUS_IN_TRANS) is what the client sees
+        in the next response that carries a status.
+        """
+        framed, _ = p.packets(b"\x03ROLLBACK", 0)
+        self.server.sendall(framed)
+        payload, _ = self._recv_server_packet()
+        if payload[:1] == b"\x00":
+            self.tracker.status = p.ok_status(payload)
 
     def _send_error(self, seq, errno, sqlstate, message):
         framed, _ = p.packets(p.err_payload(errno, sqlstate, message), seq + 1)

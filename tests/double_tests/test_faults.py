@@ -139,8 +139,8 @@ def test_show_settings_column_names(conn):
 
 @pytest.mark.parametrize("statement, message", [
     ("DOUBLE FAULT EXPLODE", "unknown DOUBLE statement 'FAULT EXPLODE': expected "
-     "one of: DOUBLE FAULT ERROR <errno> '<message>' ON '<regex>' [TIMES n] | "
-     "DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | DOUBLE FAULT LATENCY <ms> "
+     "one of: DOUBLE FAULT ERROR <errno> '<message>' [ROLLBACK] ON '<regex>' "
+     "[TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | DOUBLE FAULT LATENCY <ms> "
      "ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | DOUBLE SET MEMSQL_VERSION "
      "'<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE '<columnstore|rowstore>' | DOUBLE "
      "SHOW FAULTS | DOUBLE SHOW SETTINGS"),
