@@ -18,10 +18,10 @@ matching error or disconnect fault decides its fate. An error fault answers
 without running the statement, so the open transaction stays open and keeps
 its writes (what a server does that undoes only the failed statement); with
 ROLLBACK the proxy first rolls back the connection's open transaction on
-MariaDB, as InnoDB does after a deadlock (see TRANSACTIONS.md). Each fault that acts uses
-one of its TIMES; without TIMES it stays until DOUBLE FAULT CLEAR. Faults
-see COM_QUERY text only (not prepared statements), one DOUBLE statement per
-COM_QUERY.
+MariaDB, as InnoDB does after a deadlock (see TRANSACTIONS.md). Each fault
+that acts uses one of its TIMES; without TIMES it stays until DOUBLE FAULT
+CLEAR. Faults see COM_QUERY text only (not prepared statements), one DOUBLE
+statement per COM_QUERY.
 """
 
 import re
@@ -50,9 +50,9 @@ TABLE_TYPES = ("columnstore", "rowstore")
 SYNTAX_ERRNO = 1064
 SYNTAX_HELP = (
     "expected one of: DOUBLE FAULT ERROR <errno> '<message>' [ROLLBACK] ON "
-    "'<regex>' [TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | DOUBLE FAULT "
-    "LATENCY <ms> ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | DOUBLE SET "
-    "MEMSQL_VERSION '<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE "
+    "'<regex>' [TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | "
+    "DOUBLE FAULT LATENCY <ms> ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | "
+    "DOUBLE SET MEMSQL_VERSION '<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE "
     "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS"
 )
 

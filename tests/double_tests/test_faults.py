@@ -140,10 +140,10 @@ def test_show_settings_column_names(conn):
 @pytest.mark.parametrize("statement, message", [
     ("DOUBLE FAULT EXPLODE", "unknown DOUBLE statement 'FAULT EXPLODE': expected "
      "one of: DOUBLE FAULT ERROR <errno> '<message>' [ROLLBACK] ON '<regex>' "
-     "[TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | DOUBLE FAULT LATENCY <ms> "
-     "ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | DOUBLE SET MEMSQL_VERSION "
-     "'<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE '<columnstore|rowstore>' | DOUBLE "
-     "SHOW FAULTS | DOUBLE SHOW SETTINGS"),
+     "[TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | "
+     "DOUBLE FAULT LATENCY <ms> ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | "
+     "DOUBLE SET MEMSQL_VERSION '<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE "
+     "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS"),
     ("DOUBLE SET MEMSQL_VERSION 'eight'",
      "MEMSQL_VERSION must look like 8.9.3 (major.minor.patch), not 'eight'"),
     ("DOUBLE SET DEFAULT_TABLE_TYPE 'heap'",
