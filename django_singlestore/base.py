@@ -7,9 +7,10 @@ every other component subclasses the MySQL one.
 import re
 
 import singlestoredb as Database
-from django.db import IntegrityError, ProgrammingError
+from django.db import IntegrityError, NotSupportedError, ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import typecast_time
+from django.db.transaction import TransactionManagementError
 from django.utils.asyncio import async_unsafe
 from django.utils.functional import cached_property
 from singlestoredb.mysql.constants import FIELD_TYPE
@@ -25,6 +26,7 @@ from .introspection import DatabaseIntrospection
 from .operations import DatabaseOperations
 from .params import connection_settings
 from .schema import DatabaseSchemaEditor
+from .transactions import SavepointLedger, server_in_transaction
 from .validation import DatabaseValidation
 
 functions.register()
@@ -79,7 +81,8 @@ class CursorWrapper:
     IntegrityError for the errors the driver files as operational,
     ProgrammingError for a statement its parameters do not fit, and a fetch
     after a failed execute() raises that failure again instead of returning
-    no rows (the driver's buffered cursor would return None or []).
+    no rows (the driver's buffered cursor would return None or []). Every
+    statement's outcome goes to the connection's SavepointLedger.
     """
 
     codes_for_integrityerror = (
@@ -87,19 +90,25 @@ class CursorWrapper:
         1690,  # BIGINT UNSIGNED value is out of range
     )
 
-    def __init__(self, cursor):
+    def __init__(self, cursor, ledger):
         self.cursor = cursor
+        self.ledger = ledger
         # The statement and parameters of the last execute(), as sent (after
         # Django's execute wrappers), for operations.last_executed_query.
         self.statement = None
         self.failure = None
 
-    def _run(self, method, *args):
+    def _run(self, method, query, args):
         self.failure = None
         try:
-            return method(*args)
+            result = method(query, args)
         except Database.Error as e:
             self.failure = e
+            self.ledger.failed(
+                e,
+                lambda: server_in_transaction(self.cursor.connection),
+                partial=method == self.cursor.executemany,
+            )
             if (
                 isinstance(e, Database.OperationalError)
                 and e.args
@@ -108,6 +117,8 @@ class CursorWrapper:
                 self.failure = IntegrityError(*e.args)
                 raise self.failure from e
             raise
+        self.ledger.succeeded(query)
+        return result
 
     def execute(self, query, args=None):
         self.statement = (query, args)
@@ -234,6 +245,10 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     ops_class = DatabaseOperations
     validation_class = DatabaseValidation
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.savepoints = SavepointLedger()
+
     def get_connection_params(self):
         kwargs, self.isolation_level = connection_settings(self.settings_dict)
         kwargs["conn_attrs"] = {
@@ -264,22 +279,60 @@ class DatabaseWrapper(BaseDatabaseWrapper):
 
     @async_unsafe
     def create_cursor(self, name=None):
-        return CursorWrapper(self.connection.cursor())
+        return CursorWrapper(self.connection.cursor(), self.savepoints)
+
+    def _commit(self):
+        self.savepoints.reset()
+        super()._commit()
 
     def _rollback(self):
+        self.savepoints.reset()
         try:
             super()._rollback()
         except Database.NotSupportedError:
             pass
 
     def _set_autocommit(self, autocommit):
-        if not autocommit and get_settings().skip_autocommit:
+        skip = not autocommit and get_settings().skip_autocommit
+        self.savepoints.reset(autocommits=skip)
+        if skip:
             # SKIP_AUTOCOMMIT: stay in autocommit so writes to reference
             # tables work on child aggregators (error 2549); atomic() blocks
             # then give no atomicity.
             return
         with self.wrap_database_errors:
             self.connection.autocommit(autocommit)
+
+    # SingleStore has no SAVEPOINT: savepoints are emulated where a rollback
+    # to them is provably a no-op (see transactions.py), which works whatever
+    # features.uses_savepoints says.
+    def _savepoint_allowed(self):
+        return not self.get_autocommit()
+
+    def _savepoint(self, sid):
+        self.savepoints.begin(sid)
+
+    def _savepoint_commit(self, sid):
+        self.savepoints.release(sid)
+
+    def _savepoint_rollback(self, sid):
+        try:
+            self.savepoints.rollback(sid)
+        except NotSupportedError:
+            # As without the emulation: only the whole transaction can go.
+            if self.in_atomic_block:
+                self.needs_rollback = True
+            raise
+
+    def validate_no_broken_transaction(self):
+        try:
+            super().validate_no_broken_transaction()
+        except TransactionManagementError as error:
+            if self.savepoints.refusal is None:
+                raise
+            raise TransactionManagementError(
+                f"{error} {self.savepoints.refusal}"
+            ) from error.__cause__
 
     def disable_constraint_checking(self):
         # SingleStore never enforces foreign keys: nothing to switch off.
