@@ -33,7 +33,10 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
     # singlestoredb's fetchmany() returns a list.
     empty_fetchmany_value = []
 
-    # No SAVEPOINT statement; nested atomic() blocks join the outer one.
+    # No SAVEPOINT statement: writes cannot be rolled back to a savepoint
+    # (TestCase then gives each test a transaction of its own). Nested
+    # atomic() blocks that fail before writing roll back by emulation
+    # (transactions.py), which does not depend on these flags.
     uses_savepoints = False
     can_release_savepoints = False
     supports_transactions = True

@@ -115,13 +115,22 @@ class SavepointLedger:
             if not written:
                 return
             statements = "statement" if written == 1 else "statements"
-            self.refusal = (
-                f"SingleStore has no savepoints, so the nested atomic() block "
-                f"cannot be rolled back on its own: it had run {written} writing "
-                f"{statements} since it began, which only a rollback of the whole "
-                f"transaction undoes. The outermost atomic() block rolls back. To "
-                f"keep the outer work, let the inner block fail before it writes "
-                f"(check first, or make the failing statement its first write), "
-                f"or run it in a transaction of its own."
-            )
+            ran = f"it had run {written} writing {statements} since it began"
+            if self.autocommits:
+                self.refusal = (
+                    f"SingleStore has no savepoints, and with SKIP_AUTOCOMMIT "
+                    f"every statement commits on its own: the nested atomic() "
+                    f"block cannot be rolled back: {ran}, each committed as it "
+                    f"ran."
+                )
+            else:
+                self.refusal = (
+                    f"SingleStore has no savepoints, so the nested atomic() block "
+                    f"cannot be rolled back on its own: {ran}, which only a "
+                    f"rollback of the whole transaction undoes. The outermost "
+                    f"atomic() block rolls back. To keep the outer work, let the "
+                    f"inner block fail before it writes (check first, or make "
+                    f"the failing statement its first write), or run it in a "
+                    f"transaction of its own."
+                )
         raise NotSupportedError(self.refusal)

@@ -70,6 +70,14 @@ def test_server_that_autocommits_loses_nothing():
     ledger.failed("dup", lambda: False)
     assert ledger.lost is None
     assert ledger.rollback("s1") is None
+    ledger.succeeded("INSERT INTO t VALUES (2)")
+    with pytest.raises(NotSupportedError) as raised:
+        ledger.rollback("s1")
+    assert str(raised.value) == (
+        "SingleStore has no savepoints, and with SKIP_AUTOCOMMIT every statement "
+        "commits on its own: the nested atomic() block cannot be rolled back: it "
+        "had run 1 writing statement since it began, each committed as it ran."
+    )
 
 
 def test_failed_executemany_counts_as_a_write():
