@@ -195,6 +195,16 @@ CATALOG = {
         "chosen for every model (see the AUTO section of the settings docs first if "
         "the tables already exist).",
     ),
+    "singlestore.I004": (
+        checks.Info,
+        "select_for_update() on {label} cannot lock: its queries join the "
+        "parent tables {parents}, and SingleStore refuses FOR UPDATE with a join "
+        "involving a columnstore table ({columnstore}).",
+        "Lock through the parent instead ({parent}.objects.select_for_update()"
+        ".get(pk=...) runs without a join), with every writer of {label} doing "
+        "the same, or store {label} and its parents as rowstore tables "
+        "(SINGLESTORE['STORAGE']).",
+    ),
 }
 
 PLAN_PROBLEM_IDS = {
@@ -339,7 +349,35 @@ def check_model(model, settings=None):
         + _field_messages(model, plan)
         + _schema_messages(model)
         + _auto_messages(model, plan)
+        + _lock_messages(model, plan, settings)
     )
+
+
+def _lock_messages(model, plan, settings):
+    """A multi-table child's queries join its parents: FOR UPDATE is refused
+    when one of the tables is columnstore."""
+    parents = model._meta.get_parent_list()
+    if not parents:
+        return []
+    tables = [(model, plan)]
+    for parent in parents:
+        try:
+            tables.append((parent, plan_for(parent, settings)))
+        except PlanError:
+            return []  # the parent's own check reports it
+    columnstore = [table.db_table for _, table in tables if table.columnstore]
+    if not columnstore:
+        return []
+    return [
+        message(
+            "singlestore.I004",
+            model,
+            label=model._meta.label,
+            parents=", ".join(repr(p._meta.db_table) for p in parents),
+            columnstore=", ".join(repr(name) for name in columnstore),
+            parent=parents[-1]._meta.object_name,
+        )
+    ]
 
 
 def _auto_messages(model, plan):

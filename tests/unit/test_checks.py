@@ -519,6 +519,7 @@ def test_checks_are_registered_by_the_app():
         + [f"singlestore.W00{n}" for n in range(1, 10)]
         + ["singlestore.W010"]
         + ["singlestore.I001", "singlestore.I002", "singlestore.I003"]
+        + ["singlestore.I004"]
     )
 
 
@@ -751,3 +752,42 @@ def test_i003_one_setting_fixes_every_flagged_model():
         for message in check_model(model, fixed)
     ] == [("singlestore.E001", Stuck)]
     assert singlestore_checks.layout_fix_messages(models_, fixed, raw) == []
+
+
+@isolate_apps("tests.unit")
+def test_i004_multi_table_child_on_columnstore_cannot_lock():
+    class Place(Unit):
+        name = models.CharField(max_length=20)
+
+    class Shop(Place):
+        kind = models.CharField(max_length=20)
+
+    assert run(Place) == []
+    assert run(Shop) == [
+        checks.Info(
+            "select_for_update() on unit.Shop cannot lock: its queries join the "
+            "parent tables 'unit_place', and SingleStore refuses FOR UPDATE with a "
+            "join involving a columnstore table ('unit_shop', 'unit_place').",
+            hint="Lock through the parent instead (Place.objects.select_for_update()"
+            ".get(pk=...) runs without a join), with every writer of unit.Shop doing "
+            "the same, or store unit.Shop and its parents as rowstore tables "
+            "(SINGLESTORE['STORAGE']).",
+            obj=Shop,
+            id="singlestore.I004",
+        )
+    ]
+
+
+@isolate_apps("tests.unit")
+def test_i004_not_for_a_rowstore_family():
+    class Depot(Unit):
+        name = models.CharField(max_length=20)
+
+    class Annex(Depot):
+        kind = models.CharField(max_length=20)
+
+    rowstore = {"unit.Depot": "ROWSTORE", "unit.Annex": "ROWSTORE"}
+    assert run(Annex, STORAGE=rowstore) == []
+    assert [m.id for m in run(Annex, STORAGE={"unit.Depot": "ROWSTORE"})] == [
+        "singlestore.I004"
+    ]
