@@ -117,7 +117,7 @@ class CursorWrapper:
                 self.failure = IntegrityError(*e.args)
                 raise self.failure from e
             raise
-        self.ledger.succeeded(query)
+        self.ledger.succeeded(query, self.cursor.rowcount)
         return result
 
     def execute(self, query, args=None):

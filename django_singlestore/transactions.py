@@ -24,6 +24,10 @@ READ = re.compile(r"\s*\(*\s*(?:SELECT|SHOW|DESCRIBE|DESC|EXPLAIN)\b", re.IGNORE
 # Reads that take row locks: they change no data, but the server's
 # transaction then holds something that ending it would lose.
 LOCKING = re.compile(r"\bFOR\s+UPDATE\b|\bLOCK\s+IN\s+SHARE\s+MODE\b", re.IGNORECASE)
+# One DML statement (no ';' inside): when it matched no row it changed no data
+# (the driver counts matched rows, client_found_rows). DDL also reports 0
+# rows but commits the transaction, so it stays a write.
+DML = re.compile(r"\s*(?:INSERT|REPLACE|UPDATE|DELETE)\b[^;]*;?\s*\Z", re.IGNORECASE)
 
 
 def server_in_transaction(connection):
@@ -40,10 +44,12 @@ def server_in_transaction(connection):
     return bool(connection.server_status & SERVER_STATUS.SERVER_STATUS_IN_TRANS)
 
 
-def kind_of(sql):
-    """"read", "lock" or "write" for a statement's text."""
-    if not isinstance(sql, str) or not READ.match(sql):
+def kind_of(sql, rowcount=None):
+    """"read", "lock" or "write" for a statement's text and its row count."""
+    if not isinstance(sql, str):
         return "write"
+    if not READ.match(sql):
+        return "lock" if rowcount == 0 and DML.match(sql) else "write"
     return "lock" if LOCKING.search(sql) else "read"
 
 
@@ -76,8 +82,8 @@ class SavepointLedger:
     def release(self, sid):
         self.marks.pop(sid, None)
 
-    def succeeded(self, sql):
-        kind = kind_of(sql)
+    def succeeded(self, sql, rowcount=None):
+        kind = kind_of(sql, rowcount)
         if kind != "read":
             self.holds = True
         if kind == "write":

@@ -15,6 +15,7 @@ from functools import partial
 
 import pytest
 from django.db import (
+    DatabaseError,
     IntegrityError,
     NotSupportedError,
     OperationalError,
@@ -132,6 +133,17 @@ def test_block_that_wrote_is_refused_and_the_outer_block_rolls_back():
             codes()
     assert str(raised.value) == f"{BROKEN} {WROTE_ONE}"
     assert codes() == []
+
+
+def test_update_that_matched_no_row_is_not_a_write():
+    with transaction.atomic():
+        Counter.objects.create(code="a")
+        with pytest.raises(DatabaseError) as raised:
+            with transaction.atomic():
+                Counter(code="gone").save(force_update=True)
+        assert str(raised.value) == "Forced update did not affect any rows."
+        Counter.objects.create(code="b")
+    assert codes() == ["a", "b"]
 
 
 def test_dry_run_that_wrote_is_refused():

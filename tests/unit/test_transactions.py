@@ -26,6 +26,20 @@ def test_kind_of(sql, kind):
     assert kind_of(sql) == kind
 
 
+@pytest.mark.parametrize("sql, rowcount, kind", [
+    ("UPDATE t SET a = 1 WHERE id = 9", 0, "lock"),
+    ("DELETE FROM t WHERE id = 9;", 0, "lock"),
+    ("INSERT IGNORE INTO t VALUES (1)", 0, "lock"),
+    ("UPDATE t SET a = 1 WHERE id = 9", 1, "write"),
+    ("UPDATE t SET a = 1; DELETE FROM u", 0, "write"),
+    ("UPDATE t SET a = ';' WHERE id = 9", 0, "write"),
+    ("CREATE TABLE u (id INT)", 0, "write"),
+    ("UPDATE t SET a = 1", None, "write"),
+])
+def test_dml_that_matched_no_row_changed_nothing(sql, rowcount, kind):
+    assert kind_of(sql, rowcount) == kind
+
+
 def test_rollback_counts_only_the_writes_since_the_savepoint():
     ledger = SavepointLedger()
     ledger.succeeded("INSERT INTO t VALUES (1)")
