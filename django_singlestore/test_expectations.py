@@ -66,51 +66,22 @@ EXPECTED_FAILURES = {
     "db_functions.text.test_sha224.SHA224Tests.test_basic",
     "db_functions.text.test_sha224.SHA224Tests.test_transform",
     # SingleStore has no savepoints (SAVEPOINT is refused: "Feature
-    # 'SAVEPOINT' is not supported by SingleStore"), so an error inside a
-    # nested atomic() block cannot be rolled back on its own: Django marks
-    # the enclosing transaction for rollback and the test's next query raises
-    # TransactionManagementError. Transactions are BEGIN/COMMIT/ROLLBACK only.
+    # 'SAVEPOINT' is not supported by SingleStore"), so a nested atomic()
+    # block that had already written when it failed cannot be rolled back on
+    # its own (the backend emulates only the rollback of blocks that wrote
+    # nothing): the enclosing transaction is marked for rollback and the
+    # test's next query raises TransactionManagementError. Transactions are
+    # BEGIN/COMMIT/ROLLBACK only.
     # https://docs.singlestore.com/cloud/reference/sql-reference/data-manipulation-language-dml/commit/
     "admin_changelist.tests.ChangeListTests.test_list_editable_atomicity",
-    "admin_views.tests.AdminViewBasicTest.test_disallowed_to_field",
-    "admin_views.tests.AdminViewListEditable."
-    "test_forged_post_submission_when_no_add_permission",
-    "admin_views.tests.AdminViewPermissionsTest.test_add_view",
-    "admin_views.tests.AdminViewPermissionsTest.test_change_view",
-    "admin_views.tests.AdminViewPermissionsTest.test_change_view_save_as_new",
-    "admin_views.tests.AdminViewPermissionsTest.test_delete_view",
-    "auth_tests.test_views.ChangelistTests.test_view_user_password_is_readonly",
-    "fixtures.tests.FixtureLoadingTests.test_loaddata_app_option",
-    "fixtures.tests.FixtureLoadingTests.test_unmatched_identifier_loading",
-    "fixtures_model_package.tests.FixtureTestCase.test_loaddata",
-    "force_insert_update.tests.ForceTests.test_force_update",
-    "get_or_create.tests.GetOrCreateTests.test_get_or_create_invalid_params",
-    "get_or_create.tests.GetOrCreateTestsWithManualPKs."
-    "test_create_with_duplicate_primary_key",
-    "get_or_create.tests.GetOrCreateTestsWithManualPKs.test_savepoint_rollback",
-    "get_or_create.tests.GetOrCreateThroughManyToMany.test_something",
-    "get_or_create.tests.UpdateOrCreateTests.test_integrity",
-    "get_or_create.tests.UpdateOrCreateTests.test_manual_primary_key_test",
-    "get_or_create.tests.UpdateOrCreateTestsWithManualPKs."
-    "test_create_with_duplicate_primary_key",
-    "get_or_create.tests.UpdateOrCreateTransactionTests.test_creation_in_transaction",
-    "many_to_many.tests.ManyToManyTests.test_add",
-    "many_to_one.tests.ManyToOneTests.test_fk_assignment_and_related_object_cache",
-    "model_fields.test_booleanfield.BooleanFieldTests.test_null_default",
-    "model_fields.test_floatfield.TestFloatField.test_float_validates_object",
-    "multiple_database.tests.QueryTestCase.test_generic_key_cross_database_protection",
-    "multiple_database.tests.QueryTestCase.test_m2m_cross_database_protection",
-    "test_utils.tests.CaptureOnCommitCallbacksTests.test_with_rolled_back_savepoint",
+    "transaction_hooks.tests.TestConnectionOnCommit."
+    "test_discards_hooks_from_rolled_back_savepoint",
+    "transaction_hooks.tests.TestConnectionOnCommit."
+    "test_inner_savepoint_rolled_back_with_outer",
     # For the same reason Django's TestCase runs setUpTestData() inside each
     # test instead of once per class, so the test data is the class's own
     # objects rather than per-test copies.
     "test_utils.test_testcase.TestDataTests.test_class_attribute_identity",
-    "transaction_hooks.tests.TestConnectionOnCommit."
-    "test_discards_hooks_from_rolled_back_savepoint",
-    "transaction_hooks.tests.TestConnectionOnCommit."
-    "test_inner_savepoint_does_not_affect_outer",
-    "transaction_hooks.tests.TestConnectionOnCommit."
-    "test_inner_savepoint_rolled_back_with_outer",
     # SingleStore neither stores nor reports foreign keys, so inspectdb cannot
     # generate related_name for two relations to the same model.
     # https://docs.singlestore.com/cloud/developer-resources/unsupported-mysql-features/
@@ -177,24 +148,6 @@ EXPECTED_FAILURES = {
     "field_defaults.tests.DefaultTests.test_full_clean",
 }
 
-# The five database-backed session classes share these two tests with the
-# cache and file ones through a mixin: marking the shared method as an
-# expected failure would mark it for the classes where it passes, and the
-# asave variant is a coroutine, which loses the mark when Django wraps it.
-# A skip applies to the named class alone.
-_SESSION_SAVEPOINT_TESTS = {
-    f"sessions_tests.tests.{case}."
-    f"test_session_{save}_does_not_resurrect_session_logged_out_in_other_context"
-    for case in (
-        "CacheDBSessionTests",
-        "CacheDBSessionWithTimeZoneTests",
-        "CustomDatabaseSessionTests",
-        "DatabaseSessionTests",
-        "DatabaseSessionWithTimeZoneTests",
-    )
-    for save in ("save", "asave")
-}
-
 SKIPS: dict[str, set[str]] = {
     # An async test, which Django wraps in a coroutine runner that drops the
     # expected-failure mark, so it can only be skipped.
@@ -206,11 +159,6 @@ SKIPS: dict[str, set[str]] = {
         "async.test_async_related_managers.AsyncRelatedManagersOperationTest."
         "test_aupdate_or_create",
     },
-    "SingleStore has no savepoints, so the failed forced update inside the "
-    "session's nested atomic() block breaks the test's transaction and the "
-    "test's next query raises TransactionManagementError. "
-    "https://docs.singlestore.com/cloud/reference/sql-reference/"
-    "data-manipulation-language-dml/commit/": _SESSION_SAVEPOINT_TESTS,
     "SingleStore has no savepoints, so Django's TestCase runs setUpTestData() "
     "inside each test's own transaction; this test's deliberately failing "
     "setUpTestData() leaves that transaction open and every later test in the "
