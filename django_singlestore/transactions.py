@@ -30,15 +30,22 @@ LOCKING = re.compile(r"\bFOR\s+UPDATE\b|\bLOCK\s+IN\s+SHARE\s+MODE\b", re.IGNORE
 DML = re.compile(r"\s*(?:INSERT|REPLACE|UPDATE|DELETE)\b[^;]*;?\s*\Z", re.IGNORECASE)
 
 
+# A statement answered by an OK packet that touches no table. A statement,
+# not COM_PING: SingleStore's status flags are right in the answer to the
+# statement after a rollback (TRANSACTIONS.md).
+PROBE = "SET @django_singlestore_probe = 0"
+
+
 def server_in_transaction(connection):
     """Whether the server reports an open transaction on the driver ``connection``.
 
     An ERR packet carries no status flags and the driver keeps none from a
-    result set, so this pings: the OK packet of COM_PING has them. A
-    connection that cannot answer holds no transaction.
+    result set, so this runs PROBE, whose OK packet has them. A connection
+    that cannot answer holds no transaction.
     """
     try:
-        connection.ping(reconnect=False)
+        with connection.cursor() as cursor:
+            cursor.execute(PROBE)
     except singlestoredb.Error:
         return False
     return bool(connection.server_status & SERVER_STATUS.SERVER_STATUS_IN_TRANS)

@@ -2,12 +2,13 @@
 
 The transaction's state is read from the SERVER_STATUS_IN_TRANS flag of the
 next OK packet (an ERR packet carries no status, and the driver keeps none
-from a result set's EOF), here the answer to COM_PING. Faults are
-proxy-wide: each matches a token of its own.
+from a result set's EOF), here the answer to the backend's probe statement.
+Faults are proxy-wide: each matches a token of its own.
 """
 
 import pytest
 
+from django_singlestore.transactions import PROBE
 from tests.double_tests.test_faults import token
 from tests.double_tests.util import error_of
 
@@ -29,7 +30,7 @@ def rows(conn, sql):
 
 
 def in_transaction(conn):
-    conn.ping(reconnect=False)
+    rows(conn, PROBE)
     return bool(conn.server_status & IN_TRANS)
 
 
