@@ -442,6 +442,10 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         for index in model._meta.indexes:
             if not self._inlinable(index):
                 continue
+            if hasattr(index, "definition_sql"):
+                # An index with its own clause (VECTOR INDEX ...).
+                yield index.definition_sql(model, self)
+                continue
             columns = [
                 model._meta.get_field(name).column for name, _ in index.fields_orders
             ]
