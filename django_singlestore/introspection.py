@@ -9,7 +9,9 @@ Constraints: the shard key (``__SHARDKEY``, index type SHARD) and the sort
 key (CLUSTERED COLUMNSTORE) are not constraints Django manages and are left
 out of :meth:`get_constraints`. An ``UNIQUE KEY ... UNENFORCED`` key is
 reported as ``unique: True`` (the model declares it unique, and migrations
-find it by that) with ``"enforced": False``. A computed column's expression,
+find it by that) with ``"enforced": False``. A ``VECTOR INDEX``, printed
+only by SHOW CREATE TABLE, has ``type`` ``"vec"`` and its ``index_type``,
+``metric`` and other ``options``. A computed column's expression,
 printed only by SHOW CREATE TABLE, is ``FieldInfo.computed`` (None for the
 other columns). A table without a PRIMARY KEY reports
 its AUTO_INCREMENT column, if any, as the primary key column (the column
@@ -29,6 +31,7 @@ from django.db.models import Index
 from singlestoredb.mysql.constants import FIELD_TYPE
 
 from .computed import COMPUTED_EXTRA, computed_columns
+from .vector.indexes import VectorIndex, parse_index_options
 
 FieldInfo = namedtuple(
     "FieldInfo",
@@ -59,6 +62,36 @@ STORAGE_NAMES = {
 SHARD_INDEX_TYPE = "SHARD"
 SORT_INDEX_TYPE = "CLUSTERED COLUMNSTORE"
 UNENFORCED_RE = re.compile(r"UNIQUE KEY `((?:[^`]|``)+)`[^\n]*\bUNENFORCED\b")
+# SHOW CREATE TABLE's vector index lines: name, column, INDEX_OPTIONS JSON.
+VECTOR_INDEX_RE = re.compile(
+    r"^\s*VECTOR (?:INDEX|KEY) `((?:[^`]|``)+)` \(`((?:[^`]|``)+)`\)"
+    r"(?: INDEX_OPTIONS\s*=?\s*'((?:[^'\\]|\\.|'')*)')?",
+    re.MULTILINE,
+)
+
+
+def vector_indexes(ddl):
+    """get_constraints() entries of the VECTOR INDEX lines of ``ddl``: type
+    ``"vector"``, with the index type, metric and options of INDEX_OPTIONS."""
+    found = {}
+    for name, column, options in VECTOR_INDEX_RE.findall(ddl):
+        index_type, metric, extra = parse_index_options(
+            options.replace("''", "'").replace("\\'", "'")
+        )
+        found[name.replace("``", "`")] = {
+            "columns": [column.replace("``", "`")],
+            "orders": ["ASC"],
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "check": False,
+            "foreign_key": None,
+            "type": VectorIndex.suffix,
+            "index_type": index_type,
+            "metric": metric,
+            "options": extra,
+        }
+    return found
 
 
 class DatabaseIntrospection(BaseDatabaseIntrospection):
@@ -220,13 +253,10 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         row = cursor.fetchone()
         return row[1] if row else ""
 
-    def _unenforced_names(self, cursor, table_name):
-        ddl = self._create_table(cursor, table_name)
-        return {name.replace("``", "`") for name in UNENFORCED_RE.findall(ddl)}
-
     def get_constraints(self, cursor, table_name):
         constraints = {}
-        unenforced = self._unenforced_names(cursor, table_name)
+        ddl = self._create_table(cursor, table_name)
+        unenforced = {name.replace("``", "`") for name in UNENFORCED_RE.findall(ddl)}
         for name, column, non_unique, index_type, order in self._statistics(
             cursor, table_name
         ):
@@ -246,6 +276,7 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                 }
             constraints[name]["columns"].append(column)
             constraints[name]["orders"].append("DESC" if order == "D" else "ASC")
+        constraints.update(vector_indexes(ddl))
         return constraints
 
     def get_table_storage(self, cursor, table_name):

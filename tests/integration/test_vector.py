@@ -222,3 +222,39 @@ def test_serializers_and_forms(passages):
     assert '"embedding": "[0.6,0.8,0.0]"' in text
     loaded = next(serializers.deserialize("json", text)).object
     assert loaded.embedding == [0.6, 0.8, 0.0]
+
+
+def test_add_and_remove_index_migrations_and_introspection(tables):
+    with connection.cursor() as cursor:
+        before = connection.introspection.get_constraints(cursor, "vec_passage")
+    assert before["vec_passage_emb"] == {
+        "columns": ["embedding"],
+        "orders": ["ASC"],
+        "primary_key": False,
+        "unique": False,
+        "index": True,
+        "check": False,
+        "foreign_key": None,
+        "type": "vec",
+        "index_type": "HNSW_FLAT",
+        "metric": "DOT_PRODUCT",
+        "options": {"M": 16, "efConstruction": 64},
+    }
+    with CaptureQueriesContext(connection) as captured:
+        with connection.schema_editor() as editor:
+            editor.add_index(
+                Passage, VectorIndex(fields=["embedding"], name="vec_auto")
+            )
+            editor.remove_index(Passage, Passage._meta.indexes[0])
+    assert sqls(captured) == [
+        "ALTER TABLE `vec_passage` ADD VECTOR INDEX `vec_auto` (`embedding`) "
+        'INDEX_OPTIONS \'{"index_type":"AUTO"}\'',
+        "DROP INDEX `vec_passage_emb` ON `vec_passage`",
+    ]
+    with connection.cursor() as cursor:
+        after = connection.introspection.get_constraints(cursor, "vec_passage")
+    assert {
+        name: info["index_type"]
+        for name, info in after.items()
+        if info["type"] == "vec"
+    } == {"vec_auto": "AUTO"}
