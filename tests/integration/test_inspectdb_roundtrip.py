@@ -259,6 +259,12 @@ HAND_MADE = {
         " size INT NOT NULL, PRIMARY KEY (id), KEY (size),"
         " SHARD KEY (id), SORT KEY (size DESC))"
     ),
+    "vectors and a vector index": (
+        "CREATE TABLE hm_vectors (id BIGINT NOT NULL, emb VECTOR(3) NOT NULL,"
+        " small VECTOR(2, I8), PRIMARY KEY (id), VECTOR INDEX hm_vectors_emb (emb)"
+        ' INDEX_OPTIONS \'{"index_type":"HNSW_FLAT","metric_type":"DOT_PRODUCT",'
+        '"M":8}\', SHARD KEY (id), SORT KEY ())'
+    ),
 }
 
 
@@ -277,20 +283,22 @@ def test_hand_made_tables(settings, leftovers, table):
     assert lines(after) == lines(before)
 
 
-def test_a_vector_column_is_flagged(leftovers):
+def test_vector_columns_and_index_come_back_as_vector_api(leftovers):
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TABLE hm_vectors (id BIGINT NOT NULL, emb VECTOR(3),"
-            " PRIMARY KEY (id), SHARD KEY (id), SORT KEY ())"
-        )
+        cursor.execute(HAND_MADE["vectors and a vector index"])
     try:
-        lines = inspect("hm_vectors").splitlines()
+        source = inspect("hm_vectors").splitlines()
     finally:
         drop("hm_vectors")
-    assert lines[12] == (
-        "    emb = models.TextField(blank=True, null=True)  # SingleStore VECTOR "
-        "column: no VectorField yet, so migrate would create a LONGTEXT column."
-    )
+    assert "import django_singlestore.vector" in source
+    assert [line for line in source if "vector." in line] == [
+        "    emb = django_singlestore.vector.VectorField(dimensions=3)",
+        "    small = django_singlestore.vector.VectorField(dimensions=2, "
+        "element_type='I8', blank=True, null=True)",
+        "        indexes = [django_singlestore.vector.VectorIndex(fields=['emb'], "
+        "name='hm_vectors_emb', index_type='HNSW_FLAT', metric='DOT_PRODUCT', "
+        "options={'M': 8})]",
+    ]
 
 
 EXISTING = sorted(ORIGINALS)

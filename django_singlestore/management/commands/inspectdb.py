@@ -11,6 +11,11 @@ Django's command, with these differences on a SingleStore connection:
   imports ``django_singlestore.fields``;
 - a plain (non-unique) key becomes ``db_index=True`` or a ``Meta.indexes``
   entry, so the recreated table has the same keys;
+- a VECTOR column becomes :class:`django_singlestore.vector.VectorField`
+  with its dimensions and element type, and a VECTOR INDEX a
+  :class:`django_singlestore.vector.VectorIndex` in ``Meta.indexes`` with its
+  index type, metric and options (the module then imports
+  ``django_singlestore.vector``);
 - each model's class ends with a comment block holding the ``SINGLESTORE``
   entries (STORAGE, SHARD_KEYS, SORT_KEYS, UNENFORCED_UNIQUE) that give its
   table the same layout, ready to paste; ``--app-label`` names the app the
@@ -19,10 +24,14 @@ Django's command, with these differences on a SingleStore connection:
 A table layout cannot be said in a model class: it lives in the settings.
 """
 
+import re
+
 from django.core.management.commands import inspectdb
 from django.db import connections
 
 FIELDS_MODULE = "django_singlestore.fields"
+VECTOR_MODULE = "django_singlestore.vector"
+VECTOR_TYPE_RE = re.compile(r"vector\((\d+)(?:,\s*(\w+))?\)")
 
 
 class Source(str):
@@ -54,9 +63,11 @@ class Command(inspectdb.Command):
         self.app_label = options["app_label"]
         self._indexes = {}
         lines = list(super().handle_inspection(options))
-        if self.singlestore and any(FIELDS_MODULE + "." in line for line in lines):
+        if self.singlestore:
             at = next(i for i, line in enumerate(lines) if line.endswith(" models"))
-            lines.insert(at + 1, f"import {FIELDS_MODULE}")
+            for module in (VECTOR_MODULE, FIELDS_MODULE):
+                if any(module + "." in line for line in lines):
+                    lines.insert(at + 1, f"import {module}")
         yield from lines
 
     def get_field_type(self, connection, table_name, row):
@@ -79,10 +90,11 @@ class Command(inspectdb.Command):
         if "auto_increment" in row.extra and not row.primary_key:
             return f"{FIELDS_MODULE}.AutoIncrementField", params, notes
         if row.data_type == "vector":
-            notes.append(
-                "SingleStore VECTOR column: no VectorField yet, so migrate "
-                "would create a LONGTEXT column."
-            )
+            dimensions, element_type = VECTOR_TYPE_RE.match(row.column_type).groups()
+            params["dimensions"] = int(dimensions)
+            if element_type and element_type.upper() != "F32":
+                params["element_type"] = element_type.upper()
+            return f"{VECTOR_MODULE}.VectorField", params, notes
         # The one primary-key field has its key already; a column of a
         # composite primary key needs its own.
         sole_primary_key = row.primary_key and not self.composite_key(table_name)
@@ -106,7 +118,10 @@ class Command(inspectdb.Command):
             self._indexes[table_name] = [
                 tuple(info["columns"])
                 for info in constraints.values()
-                if info["index"] and not info["unique"] and not info["primary_key"]
+                if info["index"]
+                and not info["unique"]
+                and not info["primary_key"]
+                and info["type"] != "vec"
             ]
         return self._indexes[table_name]
 
@@ -120,12 +135,14 @@ class Command(inspectdb.Command):
             for columns in self.plain_indexes(table_name)
             if len(columns) > 1
         ]
-        if composite:
-            meta.append(
-                "        indexes = [{}]".format(
-                    ", ".join(f"models.Index(fields={names!r})" for names in composite)
-                )
-            )
+        indexes = [f"models.Index(fields={names!r})" for names in composite]
+        indexes += [
+            vector_index_source(name, info, column_to_field_name)
+            for name, info in sorted(constraints.items())
+            if info["type"] == "vec"
+        ]
+        if indexes:
+            meta.append("        indexes = [{}]".format(", ".join(indexes)))
         return [
             *meta,
             *self.layout_lines(table_name, constraints, column_to_field_name),
@@ -179,3 +196,20 @@ class Command(inspectdb.Command):
             ),
             *(f"    #     {key!r}: {value!r}," for key, value in entries.items()),
         ]
+
+
+def vector_index_source(name, info, column_to_field_name):
+    """``VectorIndex(...)`` source for a get_constraints() vector entry."""
+    arguments = {
+        "fields": [column_to_field_name[column] for column in info["columns"]],
+        "name": name,
+    }
+    if info["index_type"] != "AUTO":
+        arguments["index_type"] = info["index_type"]
+    if info["metric"]:
+        arguments["metric"] = info["metric"]
+    if info["options"]:
+        arguments["options"] = info["options"]
+    return "{}.VectorIndex({})".format(
+        VECTOR_MODULE, ", ".join(f"{key}={value!r}" for key, value in arguments.items())
+    )
