@@ -11,6 +11,7 @@ import difflib
 from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, router
 from django.db.models import (
     BigAutoField,
@@ -35,6 +36,7 @@ from .tables import (
     creatable,
     plan_for,
 )
+from .vector import VectorField, VectorIndex
 
 _UNIQUE_WAYS_OUT = (
     "store {label} as a reference table (SINGLESTORE['STORAGE'][{label!r}] = "
@@ -90,6 +92,41 @@ CATALOG = {
     "singlestore.E007": (checks.Error, "{message}", "{hint}"),
     "singlestore.E008": (checks.Error, "{message}", "{hint}"),
     "singlestore.E009": (checks.Error, "{message}", "{hint}"),
+    "singlestore.E010": (
+        checks.Error,
+        "VectorIndex {name!r} is on {label}, a {storage} table; SingleStore "
+        "builds vector indexes on columnstore tables only.",
+        "Store {label} as a columnstore table (SINGLESTORE['STORAGE'][{label!r}] "
+        "= 'COLUMNSTORE'), or remove the index: exact nearest-neighbour search "
+        "needs none.",
+    ),
+    "singlestore.E011": (
+        checks.Error,
+        "VectorIndex {name!r} covers {count} fields ({fields}); a SingleStore "
+        "vector index is built on exactly one column.",
+        "Give each vector field its own VectorIndex.",
+    ),
+    "singlestore.E012": (
+        checks.Error,
+        "VectorIndex {name!r} is on {field}, a {kind}; SingleStore builds vector "
+        "indexes on VECTOR columns only.",
+        "Index a django_singlestore.vector.VectorField, or use models.Index for "
+        "this field.",
+    ),
+    "singlestore.E013": (
+        checks.Error,
+        "VectorIndex {name!r} is on {field}, a VECTOR({dimensions}, "
+        "{element_type}) column; SingleStore indexes F32 vectors only.",
+        "Declare the field with element_type='F32' (the default), or remove the index.",
+    ),
+    "singlestore.E014": (
+        checks.Error,
+        "VectorIndex {name!r} is on {field}, which allows NULL; SingleStore "
+        "{version} (database {alias!r}) builds vector indexes only on NOT NULL "
+        "columns.",
+        "Make the field NOT NULL (null=False), or upgrade to SingleStore 8.9 or "
+        "later, which indexes nullable vector columns.",
+    ),
     "singlestore.W001": (
         checks.Warning,
         "The unique set from {origin} ({columns}) is declared UNENFORCED RELY, "
@@ -350,6 +387,7 @@ def check_model(model, settings=None):
         + _schema_messages(model)
         + _auto_messages(model, plan)
         + _lock_messages(model, plan, settings)
+        + _vector_messages(model, plan)
     )
 
 
@@ -377,6 +415,98 @@ def _lock_messages(model, plan, settings):
             columnstore=", ".join(repr(name) for name in columnstore),
             parent=parents[-1]._meta.object_name,
         )
+    ]
+
+
+def _vector_indexes(model):
+    """(index, fields) of ``model``'s VectorIndex entries; unknown field names
+    are left to Django's own models.E012."""
+    opts = model._meta
+    for index in opts.indexes:
+        if isinstance(index, VectorIndex):
+            names = [name for name, _ in index.fields_orders]
+            try:
+                yield index, [opts.get_field(name) for name in names]
+            except FieldDoesNotExist:
+                continue
+
+
+def _vector_messages(model, plan):
+    """E010-E013: vector indexes SingleStore refuses whatever its version
+    (D/db/v9.1/reference/sql-reference/vector-functions/vector-indexing)."""
+    label = model._meta.label
+    found = []
+    for index, fields in _vector_indexes(model):
+        name = index.name
+        if not plan.columnstore:
+            found.append(
+                message(
+                    "singlestore.E010",
+                    model,
+                    name=name,
+                    label=label,
+                    storage=plan.storage,
+                )
+            )
+        if len(fields) != 1:
+            found.append(
+                message(
+                    "singlestore.E011",
+                    model,
+                    name=name,
+                    count=len(fields),
+                    fields=_columns(field.name for field in fields),
+                )
+            )
+            continue
+        field = fields[0]
+        where = f"{label}.{field.name}"
+        if not isinstance(field, VectorField):
+            found.append(
+                message(
+                    "singlestore.E012",
+                    model,
+                    name=name,
+                    field=where,
+                    kind=type(field).__name__,
+                )
+            )
+        elif field.element_type != "F32":
+            found.append(
+                message(
+                    "singlestore.E013",
+                    model,
+                    name=name,
+                    field=where,
+                    dimensions=field.dimensions,
+                    element_type=field.element_type,
+                )
+            )
+    return found
+
+
+# Versions whose vector-indexing page requires "VECTOR(n[, F32]) NOT NULL"
+# (D/db/v8.5/... and D/db/v8.7/reference/sql-reference/vector-functions/
+# vector-indexing); 8.9 dropped NOT NULL from the rule.
+VECTOR_NOT_NULL_VERSIONS = ((8, 5), (8, 9))
+
+
+def vector_version_messages(model, alias, version):
+    """E014 for ``model`` on a server of ``version`` (a tuple)."""
+    low, high = VECTOR_NOT_NULL_VERSIONS
+    if not low <= tuple(version[:2]) < high:
+        return []
+    return [
+        message(
+            "singlestore.E014",
+            model,
+            name=index.name,
+            field=f"{model._meta.label}.{fields[0].name}",
+            version=".".join(str(part) for part in version[:2]),
+            alias=alias,
+        )
+        for index, fields in _vector_indexes(model)
+        if len(fields) == 1 and fields[0].null
     ]
 
 
@@ -624,6 +754,21 @@ def check_live_tables(app_configs=None, databases=None, **kwargs):
     return found
 
 
+def check_vector_versions(app_configs=None, databases=None, **kwargs):
+    """The database check of vector indexes against each server's version
+    (migrate runs it for the database it migrates)."""
+    found = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "singlestore":
+            continue
+        for model in singlestore_models(app_configs, aliases=[alias]):
+            found.extend(
+                vector_version_messages(model, alias, connection.singlestore_version)
+            )
+    return found
+
+
 def register():
     """Register the checks (idempotent: the registry keeps a set)."""
     checks.register(check_settings, checks.Tags.models)
@@ -631,3 +776,4 @@ def register():
     checks.register(check_deployment, checks.Tags.models, deploy=True)
     checks.register(check_live_tables, checks.Tags.database)
     checks.register(check_interrupted_rebuilds, checks.Tags.database)
+    checks.register(check_vector_versions, checks.Tags.database)
