@@ -36,7 +36,7 @@ def test_table_kinds(s2):
 def test_singlestore_key_clauses_are_accepted(s2):
     run(
         s2,
-        "CREATE TABLE t (a BIGINT NOT NULL, b VARCHAR(20), c JSON, v VECTOR(4, I8),"
+        "CREATE TABLE t (a BIGINT NOT NULL, b VARCHAR(20), c JSON, v VECTOR(4),"
         " d TEXT, SHARD KEY sk (a), SORT KEY (b DESC), KEY (b) USING HASH,"
         " KEY bt (a, b) USING BTREE, UNIQUE KEY ub (b) UNENFORCED RELY,"
         " FULLTEXT USING VERSION 2 ft (d),"

@@ -39,6 +39,8 @@ def _other(template, source):
     return Spec(1706, "HY000", template, source, True)
 
 
+_VECTOR_INDEXING = "D/db/v9.1/reference/sql-reference/vector-functions/vector-indexing"
+
 SYNTAX = "You have an error in your SQL syntax; check the manual that corresponds to "
 SYNTAX += "your SingleStore server version for the right syntax to use near '{near}'"
 SYNTAX += " at line {line}"
@@ -156,6 +158,28 @@ ERRORS = {
         "VECTOR index on a rowstore table",
         "D/db/v8.9/reference/sql-reference/vector-functions/vector-indexing "
         "(columnstore only; message inferred)",
+    ),
+    "vector_columns": _feature(
+        "VECTOR index on more than one column",
+        _VECTOR_INDEXING + " (a single column; message inferred)",
+    ),
+    "vector_column_type": _feature(
+        "VECTOR index on column '{col}', which is not a VECTOR column",
+        _VECTOR_INDEXING + " (VECTOR columns only; message inferred)",
+    ),
+    "vector_element_type": _feature(
+        "VECTOR index on column '{col}' with element type {elem}",
+        _VECTOR_INDEXING + " (F32 is the only indexable type; message inferred)",
+    ),
+    "vector_nullable": _feature(
+        "VECTOR index on the nullable column '{col}'",
+        "D/db/v8.5/reference/sql-reference/vector-functions/vector-indexing and "
+        "D/db/v8.7/... (VECTOR(n[, F32]) NOT NULL; message inferred)",
+    ),
+    "vector_options": _other(
+        "Invalid INDEX_OPTIONS for a VECTOR index: {problem}",
+        _VECTOR_INDEXING + " (documented index types, metrics and parameters; "
+        "message inferred)",
     ),
     "savepoint": _feature("SAVEPOINT", "EF tests; UP uses_savepoints=False"),
     "computed_auto": _other(

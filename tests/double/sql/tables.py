@@ -8,7 +8,7 @@ renders the MariaDB statement, and returns a Forward whose on_done writes
 the catalog only when MariaDB succeeded.
 """
 
-from . import computed, errors
+from . import computed, errors, vectors
 from .catalog import COLUMNSTORE, ROWSTORE, TableMeta
 from .ddl import definition_kind, is_name, parse_column, parse_key, qualified_name
 from .outcomes import Forward
@@ -236,6 +236,18 @@ def _create_body(session, sql, meta, body):
     failed = _check_keys(meta, keys, columns)
     if failed:
         return failed
+    by_name = {column.name: column for column in columns}
+    for key in keys:
+        if key.kind == "vector":
+            column = by_name.get(key.columns[0])
+            failed = vectors.index_refusal(
+                key,
+                column.vector if column else None,
+                column.not_null or column.primary if column else None,
+                session.engine.options,
+            )
+            if failed:
+                return failed
     return ",".join(parts)
 
 
