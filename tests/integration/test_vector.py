@@ -1,8 +1,14 @@
 """VectorField, VectorIndex and the distance expressions through the database."""
 
+import json
+from io import StringIO
+
 import pytest
+from django.contrib import admin
 from django.core import serializers
+from django.core.management import call_command
 from django.db import connection, models
+from django.forms import modelform_factory
 from django.test.utils import CaptureQueriesContext
 
 from django_singlestore.vector import (
@@ -258,3 +264,59 @@ def test_add_and_remove_index_migrations_and_introspection(tables):
         for name, info in after.items()
         if info["type"] == "vec"
     } == {"vec_auto": "AUTO"}
+
+
+@pytest.fixture
+def managed():
+    """dumpdata and loaddata skip unmanaged models: manage them for a test."""
+    Passage._meta.managed = True
+    yield
+    Passage._meta.managed = False
+
+
+def test_dumpdata_and_loaddata_round_trip(passages, managed, tmp_path):
+    out = StringIO()
+    call_command("dumpdata", "integration.Passage", stdout=out)
+    dumped = json.loads(out.getvalue())
+    assert sorted(
+        (row["fields"]["title"], row["fields"]["embedding"]) for row in dumped
+    ) == [
+        ("east", "[1.0,0.0,0.0]"),
+        ("mixed", "[0.6,0.8,0.0]"),
+        ("north", "[0.0,1.0,0.0]"),
+        ("up", "[0.0,0.0,1.0]"),
+    ]
+    Passage.objects.all().delete()
+    fixture = tmp_path / "passages.json"
+    fixture.write_text(out.getvalue())
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert sorted(Passage.objects.values_list("title", "embedding")) == [
+        ("east", [1.0, 0.0, 0.0]),
+        ("mixed", [0.6, 0.8, 0.0]),
+        ("north", [0.0, 1.0, 0.0]),
+        ("up", [0.0, 0.0, 1.0]),
+    ]
+
+
+def test_model_form_saves_and_shows_a_vector(tables):
+    PassageForm = modelform_factory(Passage, fields=["title", "embedding"])
+    form = PassageForm({"title": "t", "embedding": "[0.5, 0.25, 1]"})
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert Passage.objects.get(pk=saved.pk).embedding == [0.5, 0.25, 1.0]
+    edit = PassageForm(instance=Passage.objects.get(pk=saved.pk))
+    assert 'value="[0.5,0.25,1.0]"' in str(edit["embedding"])
+    bad = PassageForm({"title": "t", "embedding": "[1, 2]"})
+    assert bad.errors == {"embedding": ["a VECTOR(3) value needs 3 elements, got 2."]}
+
+
+def test_the_admin_form_takes_a_vector(tables, rf):
+    model_admin = admin.ModelAdmin(Passage, admin.AdminSite())
+    request = rf.get("/")
+    AdminForm = model_admin.get_form(request, fields=["title", "embedding"])
+    form = AdminForm({"title": "a", "embedding": "[1, 0, 0]"})
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=False)
+    assert list(Passage.objects.values_list("title", "embedding")) == [
+        ("a", [1.0, 0.0, 0.0])
+    ]
