@@ -105,3 +105,26 @@ def test_nullable_vector_index_column_on_8_5_and_8_7_only(s2, faults):
         "CREATE TABLE not_null (id BIGINT PRIMARY KEY, v VECTOR(2) NOT NULL,"
         " VECTOR INDEX vi (v))",
     )
+
+
+def test_explain_names_the_index_for_the_ann_shape_only(s2):
+    run(
+        s2,
+        "CREATE TABLE e (id BIGINT PRIMARY KEY, v VECTOR(2) NOT NULL,"
+        ' VECTOR INDEX ev (v) INDEX_OPTIONS \'{"metric_type":"DOT_PRODUCT"}\')',
+    )
+    database = rows(s2, "SELECT DATABASE()")[0][0]
+    assert rows(
+        s2, "EXPLAIN SELECT id FROM e ORDER BY DOT_PRODUCT(v, '[1,0]') DESC LIMIT 3"
+    ) == [
+        ("VectorIndexSearch index:ev DOT_PRODUCT DESC limit:3",),
+        (f"ColumnStoreScan {database}.e",),
+    ]
+    for other_shape in (
+        # Another metric, the wrong direction, no LIMIT: an exact search.
+        "SELECT id FROM e ORDER BY EUCLIDEAN_DISTANCE(v, '[1,0]') LIMIT 3",
+        "SELECT id FROM e ORDER BY DOT_PRODUCT(v, '[1,0]') LIMIT 3",
+        "SELECT id FROM e ORDER BY DOT_PRODUCT(v, '[1,0]') DESC",
+    ):
+        plan = rows(s2, "EXPLAIN " + other_shape)
+        assert "VectorIndexSearch" not in str(plan)

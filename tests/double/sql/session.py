@@ -2,7 +2,7 @@
 
 import re
 
-from . import alter, errors, introspect, procedures, rules, tables
+from . import alter, errors, introspect, procedures, rules, tables, vectors
 from .outcomes import Forward, Ok
 from .tokens import Group, Tok, parse, render, significant, split_commas
 from .translate import Context, Refuse, translate
@@ -188,6 +188,10 @@ class Session:
             return tables.rename_table(self, sql, items)
         if verb == "SHOW":
             return introspect.show(self, sql, items, sig)
+        if verb == "EXPLAIN":
+            ann = vectors.explain_ann(self, sql)
+            if ann is not None:
+                return ann
         if verb == "EXPLAIN" and words[1] == "JSON":
             rest = sql[sql.upper().index("JSON") + 4 :]
             inner = self._dml(rest, parse(rest), significant(parse(rest)))

@@ -9,11 +9,16 @@ IVF_FLAT, IVF_PQ, IVF_PQFS, HNSW_FLAT, HNSW_PQ and whose metric_type is
 DOT_PRODUCT or EUCLIDEAN_DISTANCE, with the build parameters of that index
 type. The messages are the double's (no source gives SingleStore's text):
 KNOWN_GAPS.md lists them.
+
+EXPLAIN of a query in the shape that uses a vector index answers with the
+double's own plan naming the index (:func:`explain_ann`).
 """
 
 import json
+import re
 
 from . import errors
+from .outcomes import Forward
 
 INDEX_TYPES = ("AUTO", "IVF_FLAT", "IVF_PQ", "IVF_PQFS", "HNSW_FLAT", "HNSW_PQ")
 METRICS = ("DOT_PRODUCT", "EUCLIDEAN_DISTANCE")
@@ -72,3 +77,51 @@ def index_refusal(key, vector, not_null, engine_options):
     if not_null is False and low <= _version(engine_options) < high:
         return errors.fail("vector_nullable", col=key.columns[0])
     return _options_refusal(key.options)
+
+
+# The ANN shape: ORDER BY <metric>(col, query) [ASC|DESC] LIMIT k at the end
+# of a one-table SELECT (D/db/v9.1/reference/sql-reference/vector-functions/
+# vector-indexing, "queries that use the index").
+_ANN_RE = re.compile(
+    r"^\s*EXPLAIN\s+SELECT\s.*?\sFROM\s+`?(\w+)`?\s.*?\bORDER\s+BY\s+"
+    r"(DOT_PRODUCT|EUCLIDEAN_DISTANCE)\(\s*(?:`?\w+`?\.)?`?(\w+)`?\s*,[^()]*\)"
+    r"\s*(ASC|DESC)?\s+LIMIT\s+(\d+)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NEAREST_FIRST = {"DOT_PRODUCT": "DESC", "EUCLIDEAN_DISTANCE": "ASC"}
+
+
+def _index_metric(index):
+    text = index["options"]
+    if not text:
+        return "EUCLIDEAN_DISTANCE"
+    document = json.loads(text[1:-1].replace("''", "'").replace("\\'", "'"))
+    return str(document.get("metric_type", "EUCLIDEAN_DISTANCE")).upper()
+
+
+def explain_ann(session, sql):
+    """The double's plan for an EXPLAIN of the ANN shape over a table whose
+    vector index has the query's metric, or None (MariaDB's plan then)."""
+    match = _ANN_RE.match(sql)
+    if not match or session.database is None:
+        return None
+    table, metric, column, direction, limit = match.groups()
+    metric = metric.upper()
+    if (direction or "ASC").upper() != _NEAREST_FIRST[metric]:
+        return None
+    meta = session.known_table(session.database, table)
+    if meta is None:
+        return None
+    for name, index in sorted(meta.vector_indexes.items()):
+        if index["column"] == column and _index_metric(index) == metric:
+            order = _NEAREST_FIRST[metric]
+            lines = [
+                f"VectorIndexSearch index:{name} {metric} {order} limit:{limit}",
+                f"ColumnStoreScan {session.database}.{table}",
+            ]
+            union = " UNION ALL ".join(
+                "SELECT '{}' AS `EXPLAIN`".format(line.replace("'", "''"))
+                for line in lines
+            )
+            return Forward(union)
+    return None
