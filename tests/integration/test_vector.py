@@ -222,6 +222,21 @@ def test_a_query_vector_of_the_wrong_length_is_refused(passages):
     )
 
 
+def test_explain_shows_the_index_search(passages):
+    nearest = Passage.objects.order_by(
+        DotProduct("embedding", [1, 0, 0]).desc()
+    ).values_list("title", flat=True)
+    database = connection.settings_dict["NAME"]
+    assert nearest[:3].explain() == (
+        "VectorIndexSearch index:vec_passage_emb DOT_PRODUCT DESC limit:3\n"
+        f"ColumnStoreScan {database}.vec_passage"
+    )
+    exact = Passage.objects.order_by(
+        EuclideanDistance("embedding", [1, 0, 0])
+    ).values_list("title", flat=True)
+    assert "VectorIndexSearch" not in exact[:3].explain()
+
+
 def test_serializers_and_forms(passages):
     passage = Passage.objects.get(title="mixed")
     text = serializers.serialize("json", [passage], fields=["embedding"])
