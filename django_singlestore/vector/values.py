@@ -79,6 +79,12 @@ def clean(value, dimensions=None, element_type=DEFAULT_ELEMENT_TYPE):
             f"got {len(items)}."
         )
     bounds = ELEMENT_TYPES[element_type][1]
+    if bounds is None and all(type(item) is float for item in items):
+        # The common case, checked in C: a sum of finite floats is finite
+        # unless it overflows (NaN and inf make it NaN or inf); when it is
+        # not, the loop below finds the element to name.
+        if math.isfinite(sum(items)):
+            return items
     result = []
     for position, item in enumerate(items):
         if hasattr(item, "item") and not isinstance(item, (list, tuple)):

@@ -63,6 +63,8 @@ def test_values_travel_as_compact_json_text():
         "[1.0,2.0,3.0]"
     )
     assert field.get_prep_value(None) is None
+    # Finite floats whose sum overflows are still accepted.
+    assert field.get_prep_value([1e308, 1e308, 0.0]) == "[1e+308,1e+308,0.0]"
     ints = VectorField(dimensions=2, element_type="I8")
     assert ints.get_prep_value([3, -128.0]) == "[3,-128]"
 
@@ -77,6 +79,12 @@ def test_values_travel_as_compact_json_text():
             "F32",
             [1, float("nan"), 3],
             "element 1 of the vector is nan; SingleStore vectors hold finite "
+            "numbers only.",
+        ),
+        (
+            "F32",
+            [0.5, float("-inf"), float("inf")],
+            "element 1 of the vector is -inf; SingleStore vectors hold finite "
             "numbers only.",
         ),
         (
