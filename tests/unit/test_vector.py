@@ -233,3 +233,22 @@ def test_vector_index_refuses_undocumented_arguments(kwargs, error):
     with pytest.raises(ValueError) as caught:
         VectorIndex(fields=["emb"], name="ix", **kwargs)
     assert str(caught.value) == error
+
+
+def test_migrations_write_the_public_import_paths():
+    from django.db.migrations.writer import MigrationWriter
+
+    field_source, field_imports = MigrationWriter.serialize(
+        VectorField(dimensions=3, element_type="I8")
+    )
+    assert field_source == (
+        "django_singlestore.vector.VectorField(dimensions=3, element_type='I8')"
+    )
+    index_source, index_imports = MigrationWriter.serialize(
+        VectorIndex(fields=["emb"], name="ix", index_type="HNSW_FLAT", options={"M": 8})
+    )
+    assert index_source == (
+        "django_singlestore.vector.VectorIndex(fields=['emb'], "
+        "index_type='HNSW_FLAT', name='ix', options={'M': 8})"
+    )
+    assert field_imports == index_imports == {"import django_singlestore.vector"}
