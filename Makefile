@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 WITH_DB := scripts/with-database.sh
 
 .PHONY: test demo lint unit double-test integration django-suite django-suite-full \
-        bench docs double-start double-stop system-deps clean
+        bench bench-vector docs double-start double-stop system-deps clean
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -37,6 +37,10 @@ django-suite-full: $(STAMP)
 
 bench: $(STAMP)
 	$(WITH_DB) $(PY) bench/roundtrip.py
+
+# BENCH_ARGS, e.g. "--search-rows 1000" on the test double (see bench/README.md).
+bench-vector: $(STAMP)
+	$(WITH_DB) $(PY) bench/vector.py $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(VENV)/bin/sphinx-build -W -q -b html docs docs/_build/html
