@@ -128,3 +128,25 @@ def test_explain_names_the_index_for_the_ann_shape_only(s2):
     ):
         plan = rows(s2, "EXPLAIN " + other_shape)
         assert "VectorIndexSearch" not in str(plan)
+
+
+def test_search_options_are_checked_and_the_search_runs_exactly(s2):
+    run(
+        s2,
+        "CREATE TABLE so (id BIGINT PRIMARY KEY, v VECTOR(2) NOT NULL)",
+        "INSERT INTO so VALUES (1, '[1,0]'), (2, '[0,1]'), (3, '[0.6,0.8]')",
+    )
+    search = (
+        "SELECT id FROM so ORDER BY DOT_PRODUCT(v, '[0,1]') SEARCH_OPTIONS {} DESC"
+        " LIMIT 2"
+    )
+    assert rows(s2, search.format('\'{"k":10,"ef":20,"nprobe":4}\'')) == [(2,), (3,)]
+    for options, problem in [
+        ("'{\"probes\":3}'", "unknown option probes"),
+        ("'{\"k\":0}'", "k 0"),
+        ("'[1]'", "it is not a JSON object"),
+    ]:
+        assert error_of(s2, search.format(options)) == (
+            1706,
+            f"Invalid SEARCH_OPTIONS: {problem}",
+        )

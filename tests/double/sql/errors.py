@@ -181,6 +181,11 @@ ERRORS = {
         _VECTOR_INDEXING + " (documented index types, metrics and parameters; "
         "message inferred)",
     ),
+    "search_options": _other(
+        "Invalid SEARCH_OPTIONS: {problem}",
+        "SingleStore's vector tuning page as quoted in github.com/mysql/"
+        "mysql-server issue #751 (k, nprobe, ef; message inferred)",
+    ),
     "savepoint": _feature("SAVEPOINT", "EF tests; UP uses_savepoints=False"),
     "computed_auto": _other(
         "The test double cannot infer the type of the computed column '{col}' "

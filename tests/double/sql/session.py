@@ -14,7 +14,7 @@ TRIGGER_WORDS = (
     r" MEMSQL_\w+ DEFAULT_TABLE_TYPE TABLE_NAME_CASE_SENSITIVITY SAVEPOINT"
     r" ROLLBACK\s+(?:WORK\s+)?TO RELEASE ISOLATION TX_ISOLATION TRANSACTION_ISOLATION"
     r" ENABLE_EXTENDED_TYPES_METADATA VECTOR_TYPE_PROJECT_FORMAT TIME_ZONE OPTIMIZE"
-    r" AGGREGATOR"
+    r" AGGREGATOR SEARCH_OPTIONS"
     r" CREATE ALTER DROP RENAME SHOW INFORMATION_SCHEMA EXPLAIN UPDATE DELETE"
     r" RETURNING YEARWEEK SHA2 REGEXP_\w+ VERSION\s*\( IN\s*\(\s*SELECT"
     r" ANY\s*\(\s*SELECT"
@@ -47,6 +47,7 @@ WANTS = _wants_pattern(TRIGGER_WORDS)
 # The subset that asks for expression translation (the rest only for rules).
 TRANSLATE = _wants_pattern(
     r"JSON_\w+ DATE_TRUNC MATCH BM25\w* DOT_PRODUCT EUCLIDEAN_DISTANCE MEMSQL_\w+"
+    r" SEARCH_OPTIONS"
     r" DEFAULT_TABLE_TYPE TABLE_NAME_CASE_SENSITIVITY INFORMATION_SCHEMA YEARWEEK"
     r" SHA2 REGEXP_\w+ VERSION\s*\( @@(?:GLOBAL\.|SESSION\.)?VERSION".split()
 )
@@ -248,6 +249,7 @@ def _is_server_error(exc):
 
 
 def _translate_all(items, ctx):
+    vectors.strip_search_options(items, ctx)
     introspect.rewrite_information_schema(ctx.session, items, ctx)
     introspect.rewrite_match(ctx.session, items, ctx)
     translate(items, ctx)

@@ -19,6 +19,7 @@ import re
 
 from . import errors
 from .outcomes import Forward
+from .tokens import Group
 
 INDEX_TYPES = ("AUTO", "IVF_FLAT", "IVF_PQ", "IVF_PQFS", "HNSW_FLAT", "HNSW_PQ")
 METRICS = ("DOT_PRODUCT", "EUCLIDEAN_DISTANCE")
@@ -85,7 +86,7 @@ def index_refusal(key, vector, not_null, engine_options):
 _ANN_RE = re.compile(
     r"^\s*EXPLAIN\s+SELECT\s.*?\sFROM\s+`?(\w+)`?\s.*?\bORDER\s+BY\s+"
     r"(DOT_PRODUCT|EUCLIDEAN_DISTANCE)\(\s*(?:`?\w+`?\.)?`?(\w+)`?\s*,[^()]*\)"
-    r"\s*(ASC|DESC)?\s+LIMIT\s+(\d+)\s*$",
+    r"(?:\s*SEARCH_OPTIONS\s*'[^']*')?\s*(ASC|DESC)?\s+LIMIT\s+(\d+)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
 _NEAREST_FIRST = {"DOT_PRODUCT": "DESC", "EUCLIDEAN_DISTANCE": "ASC"}
@@ -124,4 +125,50 @@ def explain_ann(session, sql):
                 for line in lines
             )
             return Forward(union)
+    return None
+
+
+# Search-time options of an index search: ORDER BY <metric>(col, q)
+# SEARCH_OPTIONS '<json>' [ASC|DESC] LIMIT k, with k (candidates), nprobe
+# (IVF) and ef (HNSW). Source: the syntax SingleStore's tuning page gives, as
+# quoted in github.com/mysql/mysql-server issue #751 (the page itself was
+# not reachable). The double runs every search exactly, so it checks the
+# options and drops them.
+SEARCH_OPTIONS = ("k", "nprobe", "ef")
+
+
+def strip_search_options(items, ctx):
+    """Check and remove ``SEARCH_OPTIONS '<json>'`` from ``items`` (in place)."""
+    from .translate import Refuse
+
+    for item in items:
+        if isinstance(item, Group):
+            strip_search_options(item.items, ctx)
+    for at in range(len(items) - 1, -1, -1):
+        if not items[at].is_word("SEARCH_OPTIONS"):
+            continue
+        end = at + 1
+        while end < len(items) and items[end].kind in ("ws", "comment"):
+            end += 1
+        if end == len(items) or items[end].kind != "str":
+            raise Refuse(errors.syntax_error(ctx.sql, 0))
+        failed = _search_options_refusal(items[end].text)
+        if failed:
+            raise Refuse(failed)
+        del items[at : end + 1]
+        ctx.changed = True
+
+
+def _search_options_refusal(text):
+    try:
+        document = json.loads(text[1:-1].replace("''", "'").replace("\\'", "'"))
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        return errors.fail("search_options", problem="it is not a JSON object")
+    for name, value in document.items():
+        if name not in SEARCH_OPTIONS:
+            return errors.fail("search_options", problem=f"unknown option {name}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return errors.fail("search_options", problem=f"{name} {value!r}")
     return None
