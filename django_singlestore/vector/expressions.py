@@ -18,7 +18,9 @@ the query vector; the stored vectors must be unit length
 (:func:`django_singlestore.vector.normalize` before saving).
 """
 
-from django.db.models import FloatField, Func, Value
+import json
+
+from django.db.models import FloatField, Func, OrderBy, Value
 
 from . import values
 from .fields import VectorField
@@ -55,9 +57,43 @@ class VectorExpression(Func):
                 ) from None
         return resolved
 
-    def nearest(self):
-        """This expression ordered nearest first (``DESC`` for similarities)."""
-        return self.desc() if self.nearest_first == "DESC" else self.asc()
+    def nearest(self, **search_options):
+        """This expression ordered nearest first (``DESC`` for similarities).
+
+        ``search_options`` (``k``, ``nprobe``, ``ef``) tune the index search
+        of this query: ``ORDER BY ... SEARCH_OPTIONS '<json>' DESC``.
+        """
+        descending = self.nearest_first == "DESC"
+        if search_options:
+            return SearchOrderBy(self, search_options, descending=descending)
+        return self.desc() if descending else self.asc()
+
+
+# The search-time options of an index search (SingleStore's vector tuning
+# page, as quoted in github.com/mysql/mysql-server issue #751): k candidates,
+# nprobe for IVF indexes, ef for HNSW indexes.
+SEARCH_OPTIONS = ("k", "nprobe", "ef")
+
+
+class SearchOrderBy(OrderBy):
+    """``expression SEARCH_OPTIONS '<json>' ASC|DESC``. The JSON holds only
+    the documented names and positive integers, so it needs no escaping."""
+
+    def __init__(self, expression, search_options, **kwargs):
+        for name, value in search_options.items():
+            if name not in SEARCH_OPTIONS:
+                raise ValueError(
+                    f"search option {name!r} is not one SingleStore documents; "
+                    f"use {', '.join(SEARCH_OPTIONS)}."
+                )
+            values.check_positive_integer(f"search option {name!r}", value)
+        self.search_options = dict(search_options)
+        super().__init__(expression, **kwargs)
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        options = json.dumps(self.search_options, separators=(",", ":"))
+        template = "%(expression)s SEARCH_OPTIONS '" + options + "' %(ordering)s"
+        return super().as_sql(compiler, connection, template, **extra_context)
 
 
 class DotProduct(VectorExpression):

@@ -15,6 +15,8 @@ import json
 from django.db.backends.ddl_references import Statement, Table
 from django.db.models import Index
 
+from .values import check_positive_integer
+
 INDEX_TYPES = ("AUTO", "IVF_FLAT", "IVF_PQ", "IVF_PQFS", "HNSW_FLAT", "HNSW_PQ")
 METRICS = ("DOT_PRODUCT", "EUCLIDEAN_DISTANCE")
 # The build parameters each index type takes, as the vector-indexing page
@@ -68,11 +70,7 @@ class VectorIndex(Index):
                         else "AUTO takes none (choose an index type to tune it)."
                     )
                 )
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(
-                    f"VectorIndex option {key!r} must be a positive integer, "
-                    f"not {value!r}."
-                )
+            check_positive_integer(f"VectorIndex option {key!r}", value)
         super().__init__(fields=list(fields), name=name)
 
     def index_options(self):

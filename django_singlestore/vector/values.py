@@ -53,6 +53,13 @@ def check_dimensions(dimensions):
     return dimensions
 
 
+def check_positive_integer(what, value):
+    """ValueError unless ``value`` is an int above 0 (index and search
+    options); ``what`` names the option in the message."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be a positive integer, not {value!r}.")
+
+
 def _sequence(value):
     """A list from a list, tuple, numpy array or other iterable of numbers."""
     if hasattr(value, "tolist"):

@@ -179,6 +179,22 @@ def test_nearest_orders_each_metric_its_own_way(passages):
         )
 
 
+def test_search_options_tune_the_index_search(passages):
+    query = Passage.objects.order_by(
+        DotProduct("embedding", [1, 0.1, 0]).nearest(k=20, ef=40)
+    ).values_list("title", flat=True)[:2]
+    with CaptureQueriesContext(connection) as captured:
+        assert list(query) == ["east", "mixed"]
+    assert captured[0]["sql"] == (
+        "SELECT `vec_passage`.`title` AS `title` FROM `vec_passage` ORDER BY "
+        "DOT_PRODUCT(`vec_passage`.`embedding`, '[1.0,0.1,0.0]') "
+        'SEARCH_OPTIONS \'{"k":20,"ef":40}\' DESC LIMIT 2'
+    )
+    assert query.explain().splitlines()[0] == (
+        "VectorIndexSearch index:vec_passage_emb DOT_PRODUCT DESC limit:2"
+    )
+
+
 def test_filter_and_alias_on_a_similarity(passages):
     query = (
         Passage.objects.alias(similarity=CosineSimilarity("embedding", [3, 4, 0]))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django_singlestore.vector import (
     CosineSimilarity,
     DotProduct,
+    EuclideanDistance,
     VectorField,
     VectorFormField,
     VectorIndex,
@@ -252,3 +253,20 @@ def test_migrations_write_the_public_import_paths():
         "index_type='HNSW_FLAT', name='ix', options={'M': 8})"
     )
     assert field_imports == index_imports == {"import django_singlestore.vector"}
+
+
+def test_search_options_are_checked():
+    order = DotProduct("emb", [1, 2]).nearest(nprobe=8)
+    assert (order.descending, order.search_options) == (True, {"nprobe": 8})
+    assert EuclideanDistance("emb", [1, 2]).nearest().descending is False
+    for options, error in [
+        (
+            {"probes": 3},
+            "search option 'probes' is not one SingleStore documents; "
+            "use k, nprobe, ef.",
+        ),
+        ({"ef": 0}, "search option 'ef' must be a positive integer, not 0."),
+    ]:
+        with pytest.raises(ValueError) as caught:
+            DotProduct("emb", [1, 2]).nearest(**options)
+        assert str(caught.value) == error
