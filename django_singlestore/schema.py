@@ -67,6 +67,8 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
     sql_rename_column = "ALTER TABLE %(table)s CHANGE %(old_column)s %(new_column)s"
     sql_create_column_inline_fk = None
     sql_create_unique = "ALTER TABLE %(table)s ADD UNIQUE KEY %(name)s (%(columns)s)"
+    # DROP TABLE takes no CASCADE (D/db/v9.1/.../drop-table; tests/double/GRAMMAR.md).
+    sql_delete_table = "DROP TABLE %(table)s"
 
     _plan_columns = False
 
