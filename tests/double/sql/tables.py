@@ -279,15 +279,22 @@ def table_meta(session, db, table):
 
 
 def drop_table(session, sql, items):
+    """`DROP [TEMPORARY] TABLE [IF EXISTS] name [FORCE]`, SingleStore's whole
+    grammar (D/db/v9.1/reference/sql-reference/data-definition-language-ddl/
+    drop-table); MySQL's RESTRICT and CASCADE are not in it. FORCE (kill the
+    running queries first) has nothing to wait for here and is dropped."""
     pos = sig_positions(items)
     sig = [items[i] for i in pos]
     names = []
     i = 2
     while i < len(sig):
-        if (
-            sig[i].is_word("IF", "EXISTS", "TEMPORARY", "RESTRICT", "CASCADE")
-            or sig[i].text == ","
-        ):
+        if sig[i].is_word("RESTRICT", "CASCADE"):
+            return errors.syntax_error(sql, offset_of(items, pos[i]))
+        if sig[i].is_word("FORCE") and i == len(sig) - 1 and names:
+            items = items[: pos[i]]
+            sql = render(items)
+            break
+        if sig[i].is_word("IF", "EXISTS", "TEMPORARY") or sig[i].text == ",":
             i += 1
             continue
         if not is_name(sig[i]):
