@@ -413,3 +413,28 @@ def test_default_table_type_follows_the_double_setting(s2, faults):
     assert kinds(s2) == [("a", "INMEMORY_ROWSTORE", 1)]
     faults.set("MEMSQL_VERSION", "9.1.2")
     assert rows(s2, "SELECT @@memsql_version") == [("9.1.2",)]
+
+
+@pytest.mark.parametrize(
+    "sql, near",
+    [
+        ("DROP TABLE t CASCADE", "CASCADE"),
+        ("DROP TABLE IF EXISTS t RESTRICT", "RESTRICT"),
+    ],
+)
+def test_drop_table_takes_no_cascade_or_restrict(s2, sql, near):
+    run(s2, "CREATE TABLE t (id BIGINT PRIMARY KEY)")
+    assert error_of(s2, sql) == (1064, SYNTAX.format(near))
+    assert kinds(s2) == [("t", "COLUMNSTORE", 1)]
+
+
+def test_drop_table_force_and_temporary(s2):
+    run(
+        s2,
+        "CREATE TABLE t (id BIGINT PRIMARY KEY)",
+        "CREATE TEMPORARY TABLE tmp (id BIGINT PRIMARY KEY)",
+        "DROP TABLE t FORCE",
+        "DROP TEMPORARY TABLE IF EXISTS tmp",
+        "DROP TABLE IF EXISTS t FORCE",
+    )
+    assert kinds(s2) == []

@@ -45,6 +45,11 @@ SYNTAX = "You have an error in your SQL syntax; check the manual that correspond
 SYNTAX += "your SingleStore server version for the right syntax to use near '{near}'"
 SYNTAX += " at line {line}"
 
+_CANNOT = (
+    "The query cannot be executed. SingleStore does not support this type of "
+    "query: "
+)
+
 ERRORS = {
     "syntax": Spec(
         1064, "42000", SYNTAX, "MySQL parse error shape; EF (RENAME INDEX)", True
@@ -229,6 +234,36 @@ ERRORS = {
     ),
     "sha224": _feature(
         "SHA2 with 224 bits", "UP features.py (SHA224; message inferred)"
+    ),
+    "select_in_values": _feature("select within values clause", "UP features.py"),
+    "subselect_levels_up": _other(
+        _CANNOT
+        + "scalar subselect references field belonging to outer select that is "
+        "more than one level up",
+        "UP features.py (8 tests)",
+    ),
+    "subselect_in_aggregate": _feature(
+        "Subselect in aggregate functions", "UP features.py"
+    ),
+    "scalar_group_order": _feature(
+        "scalar subselect inside the GROUP/ORDER BY of a pushed down query",
+        "UP features.py",
+        distributed=True,
+    ),
+    "correlated_order_by": _other(
+        _CANNOT + "correlated subselect in ORDER BY", "UP features.py"
+    ),
+    "correlated_having": _other(
+        _CANNOT + "correlated subselect inside HAVING", "UP features.py"
+    ),
+    "nested_project_list": _other(
+        _CANNOT + "nested scalar subselects in project list", "UP features.py"
+    ),
+    # The spacing of "GROUP BY,or" is as the upstream notes record it.
+    "correlated_project_columnstore": _feature(
+        "Correlated subselect in the project list of a columnstore query with an "
+        "ORDER BY, GROUP BY,or DISTINCT",
+        "UP features.py",
     ),
     "fulltext_match": _other(
         "MATCH (TABLE {table}) AGAINST requires a FULLTEXT USING VERSION 2 index on "

@@ -5,7 +5,7 @@ group is a subquery or an argument list) and raises Refuse with the error
 named in errors.py.
 """
 
-from . import errors
+from . import errors, subqueries
 from .ddl import is_name, name_of, qualified_name
 from .tables import table_meta
 from .tokens import Group, render, significant, split_commas
@@ -35,6 +35,8 @@ def check_statement(session, sql, sig):
     elif verb in ("SELECT", "WITH", "("):
         _check_for_update(session, sql, sig, words)
     _check_in_limit(sig)
+    if verb in ("SELECT", "WITH", "(", "INSERT", "REPLACE", "UPDATE", "DELETE"):
+        subqueries.check(session, sig)
 
 
 def _check_insert(sql, sig, words):

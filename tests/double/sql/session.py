@@ -22,7 +22,7 @@ TRIGGER_WORDS = (
 ).split()
 
 
-def _wants_pattern(words):
+def _wants_pattern(words, extra=""):
     """One regex over upper-cased text, its words grouped by first letter.
 
     The grouping and the first-letter lookahead let the regex engine reject
@@ -38,11 +38,13 @@ def _wants_pattern(words):
     firsts = "".join(sorted(by_first))
     return re.compile(
         r":>|::|<\*>|<->|->|^\s*USE\b"
-        rf"|(?<![\w$])(?=[{firsts}])(?:{branches})(?![\w$])"
+        + extra
+        + rf"|(?<![\w$])(?=[{firsts}])(?:{branches})(?![\w$])"
     )
 
 
-WANTS = _wants_pattern(TRIGGER_WORDS)
+# Subqueries are inspected for the shapes SingleStore refuses (subqueries.py).
+WANTS = _wants_pattern(TRIGGER_WORDS, r"|\(\s*(?:SELECT|WITH)\b")
 
 # The subset that asks for expression translation (the rest only for rules).
 TRANSLATE = _wants_pattern(
