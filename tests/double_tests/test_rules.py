@@ -1,5 +1,7 @@
 """SingleStore's refusals for transactions and DML shapes."""
 
+import datetime
+
 import pytest
 
 from tests.double_tests.util import SYNTAX, error_of, feature, rows, run
@@ -159,3 +161,27 @@ def test_aggregator_sync_auto_increment_commits(db, s2_connect, sql):
     run(db, "ROLLBACK")
     other = s2_connect(name)
     assert rows(other, "SELECT id, a, b FROM cs WHERE id = 3") == [(3, 30, "z")]
+
+
+def test_dates_before_the_year_1000_are_refused(s2):
+    run(
+        s2,
+        "CREATE TABLE ev (id BIGINT PRIMARY KEY, d DATE, dt DATETIME(6))",
+        "INSERT INTO ev VALUES (1, '1000-01-01', '1000-01-01 00:00:00')",
+    )
+    assert error_of(s2, "INSERT INTO ev VALUES (2, '0999-12-31', NULL)") == (
+        1292,
+        "Incorrect date value: '0999-12-31' for column 'd'",
+    )
+    assert error_of(s2, "UPDATE ev SET dt = '0800-05-01 10:00:00' WHERE id = 1") == (
+        1292,
+        "Incorrect datetime value: '0800-05-01 10:00:00.000000' for column 'dt'",
+    )
+    run(s2, "ALTER TABLE ev ADD COLUMN later DATETIME")
+    assert error_of(s2, "INSERT INTO ev (id, later) VALUES (3, '0001-01-01')") == (
+        1292,
+        "Incorrect datetime value: '0001-01-01 00:00:00' for column 'later'",
+    )
+    assert rows(s2, "SELECT id, d, dt FROM ev") == [
+        (1, datetime.date(1000, 1, 1), datetime.datetime(1000, 1, 1))
+    ]

@@ -235,6 +235,15 @@ ERRORS = {
     "sha224": _feature(
         "SHA2 with 224 bits", "UP features.py (SHA224; message inferred)"
     ),
+    "date_range": Spec(
+        1292,
+        "22007",
+        "Incorrect {kind} value: '{value}' for column '{col}'",
+        "MySQL's errno and message for a value outside the type's range; the "
+        "range is D/db/v9.1/reference/sql-reference/data-types/"
+        "date-and-time-types, UP features.py (no years before 1000)",
+        True,
+    ),
     "select_in_values": _feature("select within values clause", "UP features.py"),
     "subselect_levels_up": _other(
         _CANNOT
