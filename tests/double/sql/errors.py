@@ -240,8 +240,8 @@ ERRORS = {
         "22007",
         "Incorrect {kind} value: '{value}' for column '{col}'",
         "MySQL's errno and message for a value outside the type's range; the "
-        "range is D/db/v9.1/reference/sql-reference/data-types/"
-        "date-and-time-types, UP features.py (no years before 1000)",
+        "range is D/cloud/reference/sql-reference/data-types/time-and-date, "
+        "UP features.py (no years before 1000)",
         True,
     ),
     "select_in_values": _feature("select within values clause", "UP features.py"),

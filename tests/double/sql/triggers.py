@@ -52,8 +52,8 @@ def sync(query, db, table, meta, schema):
         query(f"CREATE TRIGGER {name} BEFORE {verb} ON {target} FOR EACH ROW {body}")
 
 
-# DATE and DATETIME hold '1000-01-01' to '9999-12-31' (D/db/v9.1/reference/
-# sql-reference/data-types/date-and-time-types).
+# DATE and DATETIME hold '1000-01-01' to '9999-12-31', and the zero value
+# (D/cloud/reference/sql-reference/data-types/time-and-date).
 _FIRST_DAY = "1000-01-01"
 
 
@@ -72,7 +72,7 @@ def _date_checks(query, db, table):
             kind=data_type, value="\0", col=column
         ).split("\0")
         checks.append(
-            f"IF {col} < '{_FIRST_DAY}' THEN"
+            f"IF {col} < '{_FIRST_DAY}' AND {col} <> '0000-00-00' THEN"
             f" SET s2_message = CONCAT({quote_string(head)}, {col},"
             f" {quote_string(tail)});"
             f" SIGNAL SQLSTATE '{spec.sqlstate}' SET MYSQL_ERRNO = {spec.errno},"
