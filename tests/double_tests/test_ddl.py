@@ -6,7 +6,7 @@ source of each; KNOWN_GAPS.md lists the inferred errnos).
 
 import pytest
 
-from tests.double_tests.util import SYNTAX, error_of, rows, run
+from tests.double_tests.util import SYNTAX, error_of, feature, rows, run
 
 
 def kinds(conn):
@@ -438,3 +438,53 @@ def test_drop_table_force_and_temporary(s2):
         "DROP TABLE IF EXISTS t FORCE",
     )
     assert kinds(s2) == []
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE f (id DOUBLE PRIMARY KEY)",
+        "CREATE TABLE f (id FLOAT, k INT, PRIMARY KEY (k, id))",
+        "CREATE TABLE f (id REAL NOT NULL, PRIMARY KEY (id))",
+    ],
+)
+def test_float_primary_keys_on_columnstore(s2, sql):
+    assert error_of(s2, sql) == feature(
+        "FLOAT or DOUBLE PRIMARY KEY column on a columnstore table"
+    )
+    run(s2, sql.replace("CREATE TABLE", "CREATE ROWSTORE TABLE"), "DROP TABLE f")
+    run(s2, "CREATE TABLE g (id BIGINT PRIMARY KEY, score DOUBLE, KEY (score))")
+
+
+def test_table_comment_changes_on_columnstore(s2):
+    run(
+        s2,
+        "CREATE TABLE c (id BIGINT PRIMARY KEY) COMMENT 'first'",
+        "CREATE ROWSTORE TABLE r (id BIGINT PRIMARY KEY)",
+        "ALTER TABLE r COMMENT 'changed'",
+    )
+    assert error_of(s2, "ALTER TABLE c COMMENT = 'changed'") == feature(
+        "ALTER TABLE COMMENT on a columnstore table"
+    )
+    assert rows(
+        s2,
+        "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES"
+        " WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
+    ) == [("c", "first"), ("r", "changed")]
+
+
+def test_multi_column_index_over_an_indexed_columnstore_column(s2):
+    run(
+        s2,
+        "CREATE TABLE c (id BIGINT PRIMARY KEY, a INT, b INT, d INT, KEY (a))",
+        "CREATE ROWSTORE TABLE r (id BIGINT PRIMARY KEY, a INT, b INT, KEY (a))",
+        "CREATE INDEX r_ab ON r (a, b)",
+        "CREATE INDEX c_b ON c (b)",
+    )
+    refused = feature(
+        "Adding an INDEX with multiple columns on a columnstore table where any"
+        " column in the new index is already in an index"
+    )
+    assert error_of(s2, "CREATE INDEX c_ab ON c (a, b)") == refused
+    assert error_of(s2, "ALTER TABLE c ADD INDEX c_id_d (id, d)") == refused
+    run(s2, "ALTER TABLE c ADD COLUMN e INT", "CREATE INDEX c_de ON c (d, e)")

@@ -188,3 +188,37 @@ def test_dates_before_the_year_1000_are_refused(s2):
     assert rows(s2, "SELECT id, d, dt FROM ev") == [
         (1, datetime.date(1000, 1, 1), datetime.datetime(1000, 1, 1))
     ]
+
+
+def test_collate_in_order_by_is_a_syntax_error(db):
+    assert error_of(db, "SELECT b FROM cs ORDER BY b COLLATE utf8mb4_bin") == (
+        1064,
+        SYNTAX.format("COLLATE utf8mb4_bin"),
+    )
+    assert error_of(
+        db, "SELECT id FROM cs WHERE id IN (SELECT id FROM ref ORDER BY a COLLATE x)"
+    ) == (1064, SYNTAX.format("COLLATE x)"))
+    assert rows(db, "SELECT b COLLATE utf8mb4_bin FROM cs ORDER BY b") == [
+        ("x",),
+        ("y",),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sql, near",
+    [
+        ("SELECT @n := 1", ":= 1"),
+        (
+            "SELECT id, @total := @total + a FROM cs ORDER BY id",
+            ":= @total + a FROM cs ORDER BY id",
+        ),
+        ("UPDATE ref SET a = (@v := 5) WHERE id = 1", ":= 5) WHERE id = 1"),
+    ],
+)
+def test_user_variable_assignment_inside_a_statement(db, sql, near):
+    assert error_of(db, sql) == (1064, SYNTAX.format(near))
+
+
+def test_user_variables_set_and_select_into(db):
+    run(db, "SET @n = 2", "SELECT a INTO @m FROM cs WHERE id = 1")
+    assert rows(db, "SELECT @n, @m") == [(2, 10)]

@@ -119,6 +119,8 @@ class _AlterState:
             db, name, _ = qualified_name(sig, start)
             self.new_name = (db, name)
             return render(spec)
+        if verb == "COMMENT" and self.meta.columnstore:
+            return errors.fail("table_comment_columnstore")
         if verb == "AUTO_INCREMENT":
             if self.meta.sharded:
                 return errors.fail("auto_increment_sharded")
@@ -192,8 +194,21 @@ class _AlterState:
             self.meta.json_columns.append(column.name)
         return render_column(strip(part)).strip()
 
+    def indexed_columns(self):
+        rows = self.engine.catalog.query(
+            f"SHOW INDEX FROM {quote_ident(self.db)}.{quote_ident(self.table)}"
+        )
+        return {r[4] for r in rows}
+
     def add_key(self, key):
         meta = self.meta
+        if (
+            key.kind == "key"
+            and meta.columnstore
+            and len(key.columns) > 1
+            and set(key.columns) & self.indexed_columns()
+        ):
+            return errors.fail("index_on_indexed_columnstore")
         if key.kind == "unique" and not key.unenforced:
             if meta.columnstore:
                 return errors.fail("add_unique_index", name=key.name)

@@ -36,6 +36,9 @@ def check_statement(session, sql, sig):
         _check_for_update(session, sql, sig, words)
     _check_in_limit(sig)
     if verb in ("SELECT", "WITH", "(", "INSERT", "REPLACE", "UPDATE", "DELETE"):
+        _check_assignments(sql, sig)
+        _check_order_by_collate(sql, sig)
+    if verb in ("SELECT", "WITH", "(", "INSERT", "REPLACE", "UPDATE", "DELETE"):
         subqueries.check(session, sig)
 
 
@@ -234,3 +237,34 @@ def check_set(session, sql, sig):
             )
             if value != "READ COMMITTED":
                 raise Refuse(errors.fail("isolation", level=value))
+
+
+def _check_assignments(sql, items):
+    """User variables are set by `SET @v = expr` or `SELECT ... INTO @v`
+    only (D/db/v9.1/reference/sql-reference/user-defined-variables): MySQL's
+    `@v := expr` inside a statement is not in the grammar."""
+    for item in items:
+        if isinstance(item, Group):
+            _check_assignments(sql, item.items)
+        elif item.kind == "op" and item.text == ":=":
+            raise Refuse(_error_at(sql, ":="))
+
+
+_ORDER_BY_END = {"LIMIT", "UNION", "EXCEPT", "INTERSECT", "MINUS", "FOR", "INTO"}
+
+
+def _check_order_by_collate(sql, items):
+    """COLLATE is not allowed in ORDER BY (UP features.py, 2 tests;
+    singlestore-facts §5)."""
+    sig = significant(items)
+    words = _words(sig)
+    in_order_by = False
+    for i, item in enumerate(sig):
+        if isinstance(item, Group):
+            _check_order_by_collate(sql, item.items)
+        elif words[i] == "ORDER" and i + 1 < len(sig) and words[i + 1] == "BY":
+            in_order_by = True
+        elif words[i] in _ORDER_BY_END:
+            in_order_by = False
+        elif in_order_by and words[i] == "COLLATE":
+            raise Refuse(_error_at(sql, "COLLATE"))

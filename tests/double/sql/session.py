@@ -19,6 +19,7 @@ TRIGGER_WORDS = (
     r" RETURNING YEARWEEK SHA2 REGEXP_\w+ VERSION\s*\( IN\s*\(\s*SELECT"
     r" ANY\s*\(\s*SELECT"
     r" ALL\s*\(\s*SELECT SOME\s*\(\s*SELECT @@(?:GLOBAL\.|SESSION\.)?VERSION"
+    r" COLLATE"
 ).split()
 
 
@@ -44,7 +45,7 @@ def _wants_pattern(words, extra=""):
 
 
 # Subqueries are inspected for the shapes SingleStore refuses (subqueries.py).
-WANTS = _wants_pattern(TRIGGER_WORDS, r"|\(\s*(?:SELECT|WITH)\b")
+WANTS = _wants_pattern(TRIGGER_WORDS, r"|:=|\(\s*(?:SELECT|WITH)\b")
 
 # The subset that asks for expression translation (the rest only for rules).
 TRANSLATE = _wants_pattern(

@@ -88,6 +88,8 @@ def _check_keys(meta, keys, columns):
     uniques += [_col_key(c) for c in columns if c.unique or c.primary]
     if meta.reference and not any(k.kind == "primary" for k in uniques):
         return errors.fail("reference_no_pk")
+    if meta.columnstore and _float_primary(keys, columns):
+        return errors.fail("float_primary_columnstore")
     if meta.sharded:
         for key in uniques:
             if not set(meta.shard_key) <= set(key.columns):
@@ -115,6 +117,20 @@ def _check_keys(meta, keys, columns):
     if any(k.kind == "vector" for k in keys) and not meta.columnstore:
         return errors.fail("vector_rowstore")
     return None
+
+
+_FLOAT_TYPES = ("FLOAT", "DOUBLE", "REAL")
+
+
+def _float_primary(keys, columns):
+    primary = {c.name for c in columns if c.primary}
+    for key in keys:
+        if key.kind == "primary":
+            primary.update(key.columns)
+    return any(
+        c.name in primary and c.type_text.upper().startswith(_FLOAT_TYPES)
+        for c in columns
+    )
 
 
 def _col_key(column):
