@@ -112,6 +112,30 @@ def test_refused_on_sharded_tables_and_run_on_reference_tables(db, sql, error):
     run(db, on_reference_tables(sql))
 
 
+@pytest.mark.parametrize("group_by", ["1", "`m`"])
+def test_group_by_naming_a_subquery_of_the_select_list(db, group_by):
+    sql = (
+        "SELECT (SELECT MAX(U0.`pages`) FROM `book` U0"
+        " WHERE U0.`author_id` = `author`.`id`) AS `m`, COUNT(`author`.`id`)"
+        f" FROM `author` GROUP BY {group_by}"
+    )
+    assert error_of(db, sql) == feature(
+        "scalar subselect inside the GROUP/ORDER BY of a pushed down query",
+        distributed=True,
+    )
+
+
+def test_scalar_subquery_in_the_select_list_of_a_grouped_query_runs(db):
+    # Django groups by the outer columns such a subquery uses (the upstream
+    # notes show these queries passing on a cluster)
+    assert rows(
+        db,
+        "SELECT `author`.`id`, (SELECT MAX(U0.`pages`) FROM `book` U0"
+        " WHERE U0.`author_id` = `author`.`id`) AS `m`, COUNT(`author`.`id`)"
+        " FROM `author` GROUP BY `author`.`id` ORDER BY `author`.`id`",
+    ) == [(1, 200, 1), (2, 50, 1)]
+
+
 def test_the_results_on_reference_tables(db):
     assert rows(db, on_reference_tables(ORDER_BY_EXISTS)) == [(1,), (2,)]
     assert rows(db, on_reference_tables(HAVING_CORRELATED)) == [(1, 1)]

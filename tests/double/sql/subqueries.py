@@ -106,6 +106,11 @@ class Scope:
     clauses: set = field(default_factory=set)
     distinct: bool = False
     children: list = field(default_factory=list)
+    # Where a subquery in a select list stands: its 1-based item and alias.
+    position: int = 0
+    alias: str | None = None
+    # The select-list items GROUP BY names by position or alias.
+    group_refs: set = field(default_factory=set)
 
     def walk(self):
         yield self
@@ -140,11 +145,13 @@ class Scope:
 
 def read(session, sig):
     root = Scope(clause="statement")
-    _read(session, sig, root, "statement", False)
+    _read(session, sig, root, "statement", False, top=True)
     return root
 
 
-def _read(session, sig, scope, clause, in_aggregate):
+def _read(session, sig, scope, clause, in_aggregate, top=False):
+    """Read `sig` into `scope`; `top` when it is the scope's own statement
+    rather than a parenthesised expression inside it."""
     i = 0
     while i < len(sig):
         item = sig[i]
@@ -155,8 +162,10 @@ def _read(session, sig, scope, clause, in_aggregate):
         if word in _CLAUSES and not (word == "SET" and clause != "statement"):
             clause = _CLAUSES[word]
             scope.clauses.add(clause)
-            if word == "SELECT" and i + 1 < len(sig) and sig[i + 1].is_word("DISTINCT"):
-                scope.distinct = True
+            if word == "SELECT":
+                scope.position = 1
+                if i + 1 < len(sig) and sig[i + 1].is_word("DISTINCT"):
+                    scope.distinct = True
             i += 1
             if word in _TABLE_WORDS:
                 i = _table(session, sig, i, scope)
@@ -164,6 +173,10 @@ def _read(session, sig, scope, clause, in_aggregate):
         if clause == "from" and item.text == "," and i + 1 < len(sig):
             i = _table(session, sig, i + 1, scope)
             continue
+        if top and clause == "select" and item.text == ",":
+            scope.position += 1
+        if top and clause == "group":
+            _group_ref(sig, i, scope)
         if is_name(item) and i + 2 < len(sig) and sig[i + 1].text == ".":
             if is_name(sig[i + 2]) and i + 4 < len(sig) and sig[i + 3].text == ".":
                 scope.references.add(name_of(sig[i + 2]))
@@ -193,12 +206,38 @@ def _group(session, sig, i, scope, clause, in_aggregate):
             in_aggregate=in_aggregate,
         )
         scope.children.append(child)
-        _read(session, inner, child, "statement", False)
+        _read(session, inner, child, "statement", False, top=True)
         if clause == "from":
             return _alias(sig, i + 1, scope)
+        if clause == "select":
+            child.position = scope.position
+            return _select_alias(sig, i + 1, child)
         return i + 1
     _read(session, inner, scope, clause, in_aggregate or prev_word in AGGREGATES)
     return i + 1
+
+
+def _select_alias(sig, i, child):
+    if i < len(sig) and sig[i].is_word("AS"):
+        i += 1
+    if i < len(sig) and is_name(sig[i]) and sig[i].upper not in _NOT_ALIAS:
+        child.alias = name_of(sig[i])
+        return i + 1
+    return i
+
+
+def _group_ref(sig, i, scope):
+    """A GROUP BY item that is a position or a bare name (an alias)."""
+    item = sig[i]
+    before = sig[i - 1] if i else None
+    after = sig[i + 1] if i + 1 < len(sig) else None
+    if (before is None or before.text == "," or before.is_word("BY")) and (
+        after is None or after.text == "," or after.kind == "word"
+    ):
+        if item.kind == "num" and item.text.isdigit():
+            scope.group_refs.add(int(item.text))
+        elif is_name(item) and not item.is_word("BY"):
+            scope.group_refs.add(name_of(item))
 
 
 def _table(session, sig, i, scope):
@@ -252,10 +291,18 @@ def _nested_project(session, scope):
     )
 
 
+def _grouped_by_reference(session, scope):
+    refs = scope.parent.group_refs
+    return scope.clause == "select" and (
+        scope.position in refs or (scope.alias is not None and scope.alias in refs)
+    )
+
+
 def _project_of_grouped_columnstore(session, scope):
     parent = scope.parent
     return (
         scope.clause == "select"
+        and not scope.scalar
         and scope.reaches_out()
         and ("group" in parent.clauses or parent.distinct)
         and any(table_meta(session, *t).columnstore for t in parent.tables)
@@ -272,7 +319,9 @@ _RULES = (
     ),
     (
         "scalar_group_order",
-        lambda session, scope: scope.clause in ("group", "order"),
+        lambda session, scope: (
+            scope.clause in ("group", "order") or _grouped_by_reference(session, scope)
+        ),
     ),
     (
         "correlated_having",
