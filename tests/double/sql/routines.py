@@ -321,6 +321,47 @@ RETURN CASE LOWER(unit)
   WHEN 'minute' THEN CAST(DATE_FORMAT(x, '%Y-%m-%d %H:%i:00') AS DATETIME(6))
   WHEN 'second' THEN CAST(DATE_FORMAT(x, '%Y-%m-%d %H:%i:%s') AS DATETIME(6))
   END""",
+    # PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY v) and MEDIAN(v) as an
+    # aggregate: the linear interpolation between the two values around
+    # position p * (n - 1) of the sorted non-NULL values; NULL for none.
+    "percentile_cont": """
+CREATE AGGREGATE FUNCTION {s}.percentile_cont(v DOUBLE, p DOUBLE)
+RETURNS DOUBLE
+BEGIN
+  DECLARE vals LONGTEXT DEFAULT '[]';
+  DECLARE fraction DOUBLE DEFAULT NULL;
+  DECLARE n BIGINT;
+  DECLARE at DOUBLE;
+  DECLARE below BIGINT;
+  DECLARE above BIGINT;
+  DECLARE lo DOUBLE;
+  DECLARE hi DOUBLE;
+  DECLARE CONTINUE HANDLER FOR NOT FOUND
+  BEGIN
+    SET n = JSON_LENGTH(vals);
+    IF n = 0 OR fraction IS NULL THEN RETURN NULL; END IF;
+    SET at = fraction * (n - 1);
+    SET below = FLOOR(at);
+    SET above = CEIL(at);
+    SELECT x INTO lo FROM JSON_TABLE(vals, '$[*]' COLUMNS (x DOUBLE PATH '$')) t
+      ORDER BY x LIMIT below, 1;
+    SELECT x INTO hi FROM JSON_TABLE(vals, '$[*]' COLUMNS (x DOUBLE PATH '$')) t
+      ORDER BY x LIMIT above, 1;
+    RETURN lo + (hi - lo) * (at - below);
+  END;
+  LOOP
+    FETCH GROUP NEXT ROW;
+    IF v IS NOT NULL THEN SET vals = JSON_ARRAY_APPEND(vals, '$', v); END IF;
+    SET fraction = p;
+  END LOOP;
+END""",
+    # TIME_BUCKET(width, time, origin) with the width in microseconds:
+    # time - ((time - origin) % width).
+    "time_bucket": """
+CREATE FUNCTION {s}.time_bucket(width BIGINT, t DATETIME(6), origin DATETIME(6))
+RETURNS DATETIME(6) DETERMINISTIC
+RETURN origin + INTERVAL
+  FLOOR(TIMESTAMPDIFF(MICROSECOND, origin, t) / width) * width MICROSECOND""",
 }
 
 

@@ -5,6 +5,8 @@ group is a subquery or an argument list) and raises Refuse with the error
 named in errors.py.
 """
 
+import re
+
 from . import errors, subqueries
 from .ddl import is_name, name_of, qualified_name
 from .tables import table_meta
@@ -38,6 +40,7 @@ def check_statement(session, sql, sig):
     if verb in ("SELECT", "WITH", "(", "INSERT", "REPLACE", "UPDATE", "DELETE"):
         _check_assignments(sql, sig)
         _check_order_by_collate(sql, sig)
+        _check_set_operators(sql, sig)
     if verb in ("SELECT", "WITH", "(", "INSERT", "REPLACE", "UPDATE", "DELETE"):
         subqueries.check(session, sig)
 
@@ -268,3 +271,15 @@ def _check_order_by_collate(sql, items):
             in_order_by = False
         elif in_order_by and words[i] == "COLLATE":
             raise Refuse(_error_at(sql, "COLLATE"))
+
+
+def _check_set_operators(sql, items):
+    """`SELECT ... {EXCEPT | MINUS} SELECT ...` takes no ALL or DISTINCT
+    (D/db/v9.1/reference/sql-reference/data-manipulation-language-dml/
+    except-and-minus); UNION ALL stays."""
+    found = _EXCEPT_ALL.search(sql.upper())
+    if found:
+        raise Refuse(errors.syntax_error(sql, found.start(1)))
+
+
+_EXCEPT_ALL = re.compile(r"\b(?:EXCEPT|MINUS)\s+((?:ALL|DISTINCT)\b)")

@@ -8,6 +8,7 @@ lacks raises Refuse with SingleStore's error.
 """
 
 import hashlib
+import re
 
 from . import errors
 from .catalog import SCHEMA
@@ -95,9 +96,12 @@ def translate(items, ctx):
         if isinstance(item, Group):
             translate(item.items, ctx)
     _variables(items, ctx)
+    _percentiles(items, ctx)
     _calls(items, ctx)
     _postfix(items, ctx)
     _vector_ops(items, ctx)
+    _nulls_ordering(items, ctx)
+    _minus(items, ctx)
     for i, item in enumerate(items):
         if isinstance(item, Raw) and item.json is not None:
             items[i] = Raw(_json_text(*item.json))
@@ -335,6 +339,87 @@ def _regexp(name):
     return handler
 
 
+def _median(args, ctx):
+    if len(args) != 1:
+        return None
+    return f"{S}.percentile_cont({_arg(args[0])}, 0.5)"
+
+
+def _json_set(mode):
+    """JSON_SET_<type>(json, key, ..., value): the keys must be literals."""
+
+    def handler(args, ctx):
+        if len(args) < 3:
+            return None
+        path = _literal_path(args[1:-1])
+        if path is None:
+            return None
+        value = _arg(args[-1])
+        if mode == "json":
+            value = f"JSON_EXTRACT({value}, '$')"
+        elif mode == "double":
+            value = f"CAST({value} AS DOUBLE)"
+        return f"JSON_COMPACT(JSON_SET({_arg(args[0])}, {path}, {value}))"
+
+    return handler
+
+
+# TIME_BUCKET's ISO-8601 widths take these units (D/cloud/reference/
+# sql-reference/time-series-functions/time-bucket); INTERVAL widths the
+# fixed-length MySQL units.
+_BUCKET_UNITS = {
+    "w": 604_800_000_000,
+    "d": 86_400_000_000,
+    "h": 3_600_000_000,
+    "m": 60_000_000,
+    "s": 1_000_000,
+}
+_INTERVAL_UNITS = {
+    "WEEK": 604_800_000_000,
+    "DAY": 86_400_000_000,
+    "HOUR": 3_600_000_000,
+    "MINUTE": 60_000_000,
+    "SECOND": 1_000_000,
+    "MICROSECOND": 1,
+}
+_ISO_WIDTH = re.compile(r"(?:(\d+)([wdhms]))+", re.IGNORECASE)
+_ISO_PART = re.compile(r"(\d+)([wdhms])", re.IGNORECASE)
+# The origin SingleStore aligns buckets to by default (a Monday).
+_BUCKET_ORIGIN = "'2000-01-03 00:00:00'"
+
+
+def _bucket_width(arg):
+    """The width in microseconds of a literal TIME_BUCKET width, or None."""
+    sig = significant(arg)
+    if len(sig) == 1 and sig[0].kind == "str":
+        text = string_value(sig[0].text)
+        if not _ISO_WIDTH.fullmatch(text):
+            return None
+        return sum(
+            int(n) * _BUCKET_UNITS[u.lower()] for n, u in _ISO_PART.findall(text)
+        )
+    if (
+        len(sig) == 3
+        and sig[0].is_word("INTERVAL")
+        and sig[1].kind == "num"
+        and sig[1].text.isdigit()
+        and sig[2].kind == "word"
+        and sig[2].upper in _INTERVAL_UNITS
+    ):
+        return int(sig[1].text) * _INTERVAL_UNITS[sig[2].upper]
+    return None
+
+
+def _time_bucket(args, ctx):
+    if len(args) not in (2, 3):
+        return None
+    width = _bucket_width(args[0])
+    if not width:
+        return None
+    origin = _arg(args[2]) if len(args) == 3 else _BUCKET_ORIGIN
+    return f"{S}.time_bucket({width}, {_arg(args[1])}, {origin})"
+
+
 def _version(args, ctx):
     if args:
         return None
@@ -359,6 +444,11 @@ _FUNCTIONS = {
     "DOT_PRODUCT": _vector_function("D"),
     "EUCLIDEAN_DISTANCE": _vector_function("E"),
     "VERSION": _version,
+    "MEDIAN": _median,
+    "JSON_SET_JSON": _json_set("json"),
+    "JSON_SET_STRING": _json_set("string"),
+    "JSON_SET_DOUBLE": _json_set("double"),
+    "TIME_BUCKET": _time_bucket,
     **{name: _regexp(name) for name in _REGEXP},
 }
 
@@ -588,3 +678,115 @@ def _vector_ops(items, ctx):
         items[start : right_end + 1] = [Raw(f"{S}.vector_op({left}, {rhs}, '{code}')")]
         ctx.changed = True
         i = start + 1
+
+
+# -- clauses ------------------------------------------------------------------
+
+
+def _percentiles(items, ctx):
+    """`PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x [ASC|DESC])` as an
+    aggregate (D/db/v9.1/reference/sql-reference/window-functions/
+    percentile-cont-and-median); with OVER it is MariaDB's window function
+    already and stays as written."""
+    sig = [i for i, item in enumerate(items) if item.kind not in ("ws", "comment")]
+    for n, at in enumerate(sig[:-4]):
+        name, arg, within, group, order = (items[i] for i in sig[n : n + 5])
+        if not (
+            name.is_word("PERCENTILE_CONT")
+            and isinstance(arg, Group)
+            and within.is_word("WITHIN")
+            and group.is_word("GROUP")
+            and isinstance(order, Group)
+        ):
+            continue
+        if n + 5 < len(sig) and items[sig[n + 5]].is_word("OVER"):
+            continue
+        inner = significant(order.items)
+        if (
+            len(inner) < 3
+            or not inner[0].is_word("ORDER")
+            or not inner[1].is_word("BY")
+        ):
+            continue
+        descending = inner[-1].is_word("DESC")
+        expr = inner[2:-1] if inner[-1].is_word("ASC", "DESC") else inner[2:]
+        fraction = render(arg.items)
+        if descending:
+            fraction = f"1 - ({fraction})"
+        text = f"{S}.percentile_cont({render(expr)}, {fraction})"
+        items[at] = Raw(text)
+        for i in sig[n + 1 : n + 5]:
+            items[i] = Tok("ws", "")
+        ctx.changed = True
+
+
+_ORDER_END = {"LIMIT", "UNION", "EXCEPT", "INTERSECT", "MINUS", "FOR", "INTO"}
+
+
+def _nulls_ordering(items, ctx):
+    """`ORDER BY x [ASC|DESC] NULLS FIRST|LAST` as `x IS NULL` first: MariaDB
+    has no NULLS clause."""
+    start = None
+    for i, item in enumerate(items):
+        if item.is_word("BY") and i and _prev_word(items, i) == "ORDER":
+            start = i + 1
+            break
+    if start is None:
+        return
+    end = start
+    while end < len(items) and not (
+        items[end].kind == "word" and items[end].upper in _ORDER_END
+    ):
+        end += 1
+    parts = split_commas(items[start:end])
+    if not any(_nulls_of(part) for part in parts):
+        return
+    out = []
+    for part in parts:
+        nulls = _nulls_of(part)
+        if nulls is None:
+            out.append(render(part))
+            continue
+        sig = significant(part)[:-2]
+        direction = ""
+        if sig and sig[-1].is_word("ASC", "DESC"):
+            direction = " " + sig[-1].upper
+            sig = sig[:-1]
+        expr = render(sig)
+        first = "DESC" if nulls == "FIRST" else "ASC"
+        out.append(f" ({expr}) IS NULL {first}, {expr}{direction}")
+    items[start:end] = [Raw(",".join(out) + " ")]
+    ctx.changed = True
+
+
+def _nulls_of(part):
+    sig = significant(part)
+    if len(sig) >= 3 and sig[-2].is_word("NULLS") and sig[-1].is_word("FIRST", "LAST"):
+        return sig[-1].upper
+    return None
+
+
+def _prev_word(items, i):
+    j = _skip_ws_back(items, i - 1)
+    return items[j].upper if j >= 0 and items[j].kind == "word" else ""
+
+
+def _minus(items, ctx):
+    """MINUS is SingleStore's synonym of EXCEPT (D/db/v9.1/reference/
+    sql-reference/data-manipulation-language-dml/except-and-minus); MariaDB
+    knows it only in Oracle mode."""
+    for i, item in enumerate(items):
+        if item.is_word("MINUS") and _next_is_query(items, i + 1):
+            items[i] = Raw("EXCEPT")
+            ctx.changed = True
+
+
+def _next_is_query(items, j):
+    j = _skip_ws(items, j)
+    if j >= len(items):
+        return False
+    item = items[j]
+    if isinstance(item, Group):
+        inner = significant(item.items)
+        return bool(inner) and inner[0].is_word("SELECT", "WITH")
+    return item.is_word("SELECT", "DISTINCT")
