@@ -92,9 +92,13 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
     # JSON_GET_TYPE / JSON_EXTRACT_JSON / JSON_ARRAY_CONTAINS_JSON.
     supports_json_field_contains = True
     supports_logical_xor = False
-    # EXCEPT is not available to Django's compound queries.
-    supports_select_difference = False
+    # SELECT ... EXCEPT SELECT ... (D/db/v9.1/reference/sql-reference/
+    # data-manipulation-language-dml/except-and-minus) and INTERSECT.
+    supports_select_difference = True
     supports_select_intersection = True
+    # ORDER BY x ASC|DESC NULLS FIRST|LAST (issue 9; tests/double/GRAMMAR.md),
+    # so Django orders by an annotation's alias, not by a copy of it.
+    supports_order_by_nulls_modifier = True
     # A LIMIT after UNION binds to the last branch; compiler.py wraps ordered
     # or sliced compound queries itself, and branches cannot be sliced.
     supports_slicing_ordering_in_compound = False
