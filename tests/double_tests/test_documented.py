@@ -118,3 +118,22 @@ def test_json_set_functions(db):
     ) == [('{"a":1,"b":[1,2]}', '{"a":"x"}', '{"a":1,"c":1.5}')]
     run(db, "UPDATE m SET doc = JSON_SET_STRING(doc, 'a', 'y') WHERE id = 1")
     assert rows(db, "SELECT doc FROM m WHERE id = 1") == [('{"a":"y"}',)]
+
+
+def test_nulls_ordering_of_a_select_list_position(db):
+    assert rows(
+        db,
+        "SELECT id, v * 2 AS `twice` FROM m ORDER BY 2 DESC NULLS FIRST, 1",
+    ) == [(5, None), (4, 20.0), (3, 8.0), (2, 4.0), (1, 2.0)]
+    assert rows(db, "SELECT id, v * 2 FROM m ORDER BY 2 ASC NULLS LAST") == [
+        (1, 2.0),
+        (2, 4.0),
+        (3, 8.0),
+        (4, 20.0),
+        (5, None),
+    ]
+    assert rows(
+        db,
+        "SELECT v AS `v` FROM m WHERE id < 3 UNION SELECT v AS `v` FROM m"
+        " WHERE id > 3 ORDER BY 1 ASC NULLS FIRST",
+    ) == [(None,), (1.0,), (2.0,), (10.0,)]

@@ -753,10 +753,37 @@ def _nulls_ordering(items, ctx):
             direction = " " + sig[-1].upper
             sig = sig[:-1]
         expr = render(sig)
+        if len(sig) == 1 and sig[0].kind == "num" and sig[0].text.isdigit():
+            expr = _select_item_name(items[:start], int(sig[0].text)) or expr
         first = "DESC" if nulls == "FIRST" else "ASC"
         out.append(f" ({expr}) IS NULL {first}, {expr}{direction}")
     items[start:end] = [Raw(",".join(out) + " ")]
     ctx.changed = True
+
+
+def _select_item_name(items, position):
+    """The alias (or the text) of the select list's item at `position`: an
+    ORDER BY position inside an expression would be a constant."""
+    start = next((i for i, t in enumerate(items) if t.is_word("SELECT")), None)
+    if start is None:
+        return None
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(items))
+            if items[i].is_word("FROM", "UNION", "EXCEPT", "INTERSECT", "MINUS")
+        ),
+        len(items),
+    )
+    parts = split_commas(items[start + 1 : end])
+    if not 1 <= position <= len(parts):
+        return None
+    sig = significant(parts[position - 1])
+    while sig and sig[0].is_word("DISTINCT", "ALL"):
+        sig = sig[1:]
+    if len(sig) >= 3 and sig[-2].is_word("AS"):
+        return render(sig[-1:])
+    return render(sig)
 
 
 def _nulls_of(part):
