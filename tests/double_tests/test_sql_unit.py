@@ -1,8 +1,11 @@
 """The SQL layer without a server: parsers and the exact MariaDB text it forwards.
 
-Statements here never need the catalog, so the engine's side connection is
-one that fails if used.
+Statements here never need the catalog's connection, so the engine's side
+connection is one that fails if used, and the catalog knows no table (so no
+query here is on a sharded table whose rows the double shuffles).
 """
+
+import zlib
 
 import pytest
 
@@ -18,8 +21,9 @@ def no_side_connection():
 
 
 @pytest.fixture
-def session():
+def session(monkeypatch):
     engine = Engine(no_side_connection, {"memsql_version": "8.7.1"})
+    monkeypatch.setattr(engine.catalog, "get", lambda db, name: None)
     session = engine.session()
     session.database = "app"
     return session
@@ -106,7 +110,7 @@ def test_mysql_version_variable(session):
         "SELECT '5.7.32' AS `@@version`, '5.7.32' v, '5.7.32' AS `VERSION()`"
     )
     assert session.wants("SELECT @@version")
-    assert not session.wants("SELECT `version` FROM t")
+    assert not session.wants("INSERT INTO t (`version`) VALUES (1)")
 
 
 def test_variables_and_version(session):
@@ -190,8 +194,11 @@ def test_bm25_query_argument_keeps_its_text():
     engine.catalog = Catalog()
     session = engine.session()
     session.database = "app"
+    # a is a sharded table: its rows come back shuffled (order.py)
+    translated = "SELECT MATCH (`t`, `b`) AGAINST (CONCAT('x', 'y')) s FROM a"
+    seed = zlib.crc32(translated.encode())
     assert forwarded(session, "SELECT BM25(a, CONCAT('x', 'y')) s FROM a") == (
-        "SELECT MATCH (`t`, `b`) AGAINST (CONCAT('x', 'y')) s FROM a"
+        f"{translated} ORDER BY RAND({seed})"
     )
 
 
@@ -214,3 +221,36 @@ def test_create_view_bodies_are_translated(session):
 )
 def test_malformed_statements_go_to_mariadb_for_its_syntax_error(session, sql):
     assert session.handle(sql) == Forward(sql)
+
+
+def test_where_the_row_shuffle_goes():
+    from tests.double.sql.catalog import TableMeta
+
+    class Catalog:
+        def get(self, db, table):
+            return TableMeta(reference=table.startswith("ref"), shard_key=None)
+
+    engine = Engine(no_side_connection, {})
+    engine.catalog = Catalog()
+    session = engine.session()
+    session.database = "app"
+
+    def seed(sql):
+        return zlib.crc32(sql.encode())
+
+    sql = "SELECT a FROM t WHERE a > 1 LIMIT 5"
+    assert forwarded(session, sql) == (
+        f"SELECT a FROM t WHERE a > 1 ORDER BY RAND({seed(sql)}) LIMIT 5"
+    )
+    sql = "SELECT a FROM t ORDER BY a DESC FOR UPDATE"
+    assert forwarded(session, sql) == (
+        f"SELECT a FROM t ORDER BY a DESC, RAND({seed(sql)}) FOR UPDATE"
+    )
+    sql = "SELECT a FROM ref1 UNION SELECT a FROM t ORDER BY 1"
+    assert forwarded(session, sql) == f"{sql}, RAND({seed(sql)})"
+    for untouched in (
+        "SELECT a FROM ref1 JOIN ref2 ON ref1.a = ref2.a",
+        "SELECT 1",
+        "SELECT a FROM t; SELECT b FROM t",
+    ):
+        assert forwarded(session, untouched) == untouched

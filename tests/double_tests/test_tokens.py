@@ -96,18 +96,28 @@ def test_parentheses_nest():
 @pytest.mark.parametrize(
     "sql",
     [
-        "SELECT 1",
-        "SELECT `id`, `name` FROM `app_model` WHERE `id` = 5 LIMIT 21",
         "INSERT INTO `app_model` (`name`) VALUES ('x')",
         "SET NAMES utf8mb4",
-        "SELECT `a`.`b` FROM `a` INNER JOIN `c` ON (`a`.`id` = `c`.`a_id`)",
         "COMMIT",
         "SET autocommit=0",
-        "SELECT `created_at`, `updated_at`, `deleted_by` FROM `t` WHERE `showing` = 1",
+        "INSERT INTO `t` (`created_at`, `updated_at`) VALUES ('2024-01-01', NULL)",
     ],
 )
 def test_plain_mysql_takes_the_fast_path(sql):
     assert WANTS.search(sql.upper()) is None
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT 1",
+        "SELECT `id`, `name` FROM `app_model` WHERE `id` = 5 LIMIT 21",
+        " (SELECT `a`.`b` FROM `a`) UNION (SELECT `c`.`b` FROM `c`)",
+        "WITH x AS (SELECT 1) SELECT * FROM x",
+    ],
+)
+def test_every_query_is_read_for_its_row_order(sql):
+    assert WANTS.search(sql.upper()) is not None
 
 
 @pytest.mark.parametrize(

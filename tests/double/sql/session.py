@@ -2,7 +2,7 @@
 
 import re
 
-from . import alter, errors, introspect, procedures, rules, tables, vectors
+from . import alter, errors, introspect, order, procedures, rules, tables, vectors
 from .outcomes import Forward, Ok
 from .tokens import Group, Tok, parse, render, significant, split_commas
 from .translate import Context, Refuse, translate
@@ -44,8 +44,11 @@ def _wants_pattern(words, extra=""):
     )
 
 
-# Subqueries are inspected for the shapes SingleStore refuses (subqueries.py).
-WANTS = _wants_pattern(TRIGGER_WORDS, r"|:=|\(\s*(?:SELECT|WITH)\b")
+# Subqueries are inspected for the shapes SingleStore refuses (subqueries.py),
+# and every query for its row order (order.py).
+WANTS = _wants_pattern(
+    TRIGGER_WORDS, r"|:=|\(\s*(?:SELECT|WITH)\b|^[\s(]*(?:SELECT|WITH)\b"
+)
 
 # The subset that asks for expression translation (the rest only for rules).
 TRANSLATE = _wants_pattern(
@@ -148,7 +151,8 @@ class Session:
         items = parse(sql)
         sig = significant(items)
         if not sig or sig[0].kind != "word":
-            return self._dml(sql, items, sig)
+            outcome = self._dml(sql, items, sig)
+            return order.shuffled(self, outcome) if sig else outcome
         verb = sig[0].upper
         words = [t.upper if t.kind == "word" else "" for t in sig[:6]] + ["", "", ""]
         if verb in ("SAVEPOINT", "RELEASE") or (
@@ -203,7 +207,10 @@ class Session:
             if isinstance(inner, Forward):
                 return Forward("EXPLAIN FORMAT=JSON " + inner.sql)
             return inner
-        return self._dml(sql, items, sig)
+        outcome = self._dml(sql, items, sig)
+        if verb in ("SELECT", "WITH", "("):
+            return order.shuffled(self, outcome)
+        return outcome
 
     def _use(self, sql, database):
         def on_done(error):
