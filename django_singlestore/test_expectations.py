@@ -198,6 +198,13 @@ EXPECTED_FAILURES = {
     # A columnstore table's comment cannot be changed after creation.
     # https://docs.singlestore.com/db/v9.1/reference/sql-reference/data-definition-language-ddl/alter-table/
     "migrations.test_operations.OperationTests.test_alter_model_table_comment",
+    # A sharded table returns rows in no set order without ORDER BY (and ties
+    # of a partial ORDER BY in no set order), and these tests compare a
+    # query's rows with a list in primary-key order.
+    # https://docs.singlestore.com/db/v9.1/introduction/distributed-architecture/distributed-sql-surface-area/
+    "expressions.test_queryset_values.ValuesExpressionsTests.test_values_expression",
+    "expressions.tests.BasicExpressionsTests.test_nested_subquery_join_outer_ref",
+    "ordering.tests.OrderingTests.test_order_by_expression_ref",
     # Column defaults must be literals, so DBArticle (which requires
     # supports_expression_defaults) has no table; this test uses it without
     # checking that feature.
