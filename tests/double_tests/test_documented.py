@@ -137,3 +137,14 @@ def test_nulls_ordering_of_a_select_list_position(db):
         "SELECT v AS `v` FROM m WHERE id < 3 UNION SELECT v AS `v` FROM m"
         " WHERE id > 3 ORDER BY 1 ASC NULLS FIRST",
     ) == [(None,), (1.0,), (2.0,), (10.0,)]
+
+
+def test_nulls_ordering_of_an_aggregate_alias(db):
+    assert rows(
+        db,
+        "SELECT g, SUM(v) AS `total` FROM m GROUP BY g"
+        " ORDER BY `total` DESC NULLS LAST",
+    ) == [(1, 7.0), (2, 10.0)][::-1]
+    assert rows(
+        db, "SELECT id, MAX(v) AS `top` FROM m GROUP BY id ORDER BY 2 DESC NULLS FIRST"
+    ) == [(5, None), (4, 10.0), (3, 4.0), (2, 2.0), (1, 1.0)]

@@ -753,20 +753,25 @@ def _nulls_ordering(items, ctx):
             direction = " " + sig[-1].upper
             sig = sig[:-1]
         expr = render(sig)
-        if len(sig) == 1 and sig[0].kind == "num" and sig[0].text.isdigit():
-            expr = _select_item_name(items[:start], int(sig[0].text)) or expr
+        test = expr
+        if len(sig) == 1 and (sig[0].kind in ("ident", "word", "num")):
+            expr, test = _select_item(items[:start], sig[0], expr)
         first = "DESC" if nulls == "FIRST" else "ASC"
-        out.append(f" ({expr}) IS NULL {first}, {expr}{direction}")
+        out.append(f" ({test}) IS NULL {first}, {expr}{direction}")
     items[start:end] = [Raw(",".join(out) + " ")]
     ctx.changed = True
 
 
-def _select_item_name(items, position):
-    """The alias (or the text) of the select list's item at `position`: an
-    ORDER BY position inside an expression would be a constant."""
+def _select_item(items, key, text):
+    """(what to order by, what to test for NULL) for an ORDER BY key that is
+    a select-list position or alias. A position inside an expression would be
+    a constant, and MariaDB refuses an aggregate's alias inside one, so the
+    test uses the item's expression; a compound query's ORDER BY can only
+    name its columns, so there both use the alias."""
     start = next((i for i, t in enumerate(items) if t.is_word("SELECT")), None)
     if start is None:
-        return None
+        return text, text
+    compound = any(t.is_word("UNION", "EXCEPT", "INTERSECT", "MINUS") for t in items)
     end = next(
         (
             i
@@ -775,15 +780,19 @@ def _select_item_name(items, position):
         ),
         len(items),
     )
-    parts = split_commas(items[start + 1 : end])
-    if not 1 <= position <= len(parts):
-        return None
-    sig = significant(parts[position - 1])
-    while sig and sig[0].is_word("DISTINCT", "ALL"):
-        sig = sig[1:]
-    if len(sig) >= 3 and sig[-2].is_word("AS"):
-        return render(sig[-1:])
-    return render(sig)
+    for position, part in enumerate(split_commas(items[start + 1 : end]), 1):
+        sig = significant(part)
+        while sig and sig[0].is_word("DISTINCT", "ALL"):
+            sig = sig[1:]
+        alias = render(sig[-1:]) if len(sig) >= 3 and sig[-2].is_word("AS") else None
+        named = alias is not None and sig[-1].text.strip("`") == key.text.strip("`")
+        if not (named or (key.kind == "num" and key.text == str(position))):
+            continue
+        expression = render(sig[:-2]) if alias is not None else render(sig)
+        if compound:
+            return (alias or text), (alias or text)
+        return (alias or expression), expression
+    return text, text
 
 
 def _nulls_of(part):
