@@ -143,6 +143,8 @@ class Rebuild:
         if not editor.collect_sql:
             recover(editor, self.table)
         create_sql, create_params = editor.table_sql(self.model, name=self.new)
+        if not editor.collect_sql:
+            logger.info("Rebuilding table %s.", self.table)
         started = time.monotonic()
         rows, swapped = None, False
         try:
