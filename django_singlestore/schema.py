@@ -14,6 +14,8 @@
   gain a unique key in place; the editor rebuilds the table
   (django_singlestore.rebuild). Values that would not fit the new column
   are refused first (django_singlestore.narrowing).
+- A key column changing type takes the foreign-key columns that point at it
+  along (Django does that only with FK constraints, which SingleStore lacks).
 - Columns are renamed with CHANGE, defaults are changed with MODIFY (there is
   no ALTER COLUMN ... SET/DROP DEFAULT), tables are renamed with
   ALTER TABLE ... RENAME TO.
@@ -24,6 +26,7 @@ import re
 from django.core import checks
 from django.core.exceptions import FieldError
 from django.db import NotSupportedError
+from django.db.backends.base import schema as base_schema
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.mysql.schema import (
     DatabaseSchemaEditor as MySQLDatabaseSchemaEditor,
@@ -104,7 +107,26 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         old_type, new_type = widen(old_field, old_type), widen(new_field, new_type)
         old_db_params = {**old_db_params, "type": old_type}
         new_db_params = {**new_db_params, "type": new_type}
-        self._refuse_misfits(model, old_field, new_field, old_type, new_type)
+        changes = [
+            (model, old_field, new_field, old_type, new_type),
+            *self._referencing_changes(old_field, new_field, old_type, new_type),
+        ]
+        # Every table involved is checked before any of them changes.
+        for change in changes:
+            self._refuse_misfits(*change)
+        self._change_column(
+            model, old_field, new_field, old_db_params, new_db_params, strict
+        )
+        for rel_model, old_fk, new_fk, _, _ in changes[1:]:
+            old_params, new_params = self._db_params(old_fk), self._db_params(new_fk)
+            self._change_column(rel_model, old_fk, new_fk, old_params, new_params)
+
+    def _change_column(
+        self, model, old_field, new_field, old_db_params, new_db_params, strict=False
+    ):
+        """Rebuild the table where SingleStore refuses the change in place;
+        otherwise Django's ALTER TABLE statements."""
+        old_type, new_type = old_db_params["type"], new_db_params["type"]
         if self._needs_rebuild(model, old_field, new_field, old_type, new_type):
             self._rebuild_table(model, old_field, new_field, old_type, new_type)
             return
@@ -118,6 +140,53 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             new_db_params,
             strict,
         )
+
+    def _referencing_changes(self, old_field, new_field, old_type, new_type):
+        """(model, old field, new field, old type, new type) of each foreign-key
+        column that must take the new type of the key column it points at,
+        and of the columns pointing at those in turn.
+
+        Django changes them only alongside foreign-key constraints, which
+        SingleStore does not have."""
+        keyed = (old_field.primary_key and new_field.primary_key) or (
+            old_field.unique and new_field.unique
+        )
+        if old_type == new_type or not keyed:
+            return []
+        old_rels, new_rels = (
+            [
+                rel
+                for rel in base_schema._all_related_fields(field.model)
+                if base_schema._is_relevant_relation(rel, field)
+            ]
+            for field in (old_field, new_field)
+        )
+        if len(old_rels) != len(new_rels):
+            columns = sorted(
+                f"{rel.related_model._meta.db_table}.{rel.field.column}"
+                for rel in old_rels
+            )
+            raise NotSupportedError(
+                f"Cannot change column {old_field.model._meta.db_table}."
+                f"{old_field.column} ({old_type} -> {new_type}): the column(s) "
+                f"{', '.join(columns)} point at it, and the new model does not "
+                f"say what they become. Change the field through a migration, "
+                f"whose state holds the models that point at it."
+            )
+        changes = []
+        for old_rel, new_rel in zip(old_rels, new_rels, strict=True):
+            old_fk, new_fk = old_rel.field, new_rel.field
+            fk_old_type = self._column_type(old_fk)
+            fk_new_type = self._column_type(new_fk)
+            # The new state of the model: a rebuild of its table plans it whole
+            # (the model may point at itself).
+            changes.append(
+                (new_rel.related_model, old_fk, new_fk, fk_old_type, fk_new_type)
+            )
+            changes.extend(
+                self._referencing_changes(old_fk, new_fk, fk_old_type, fk_new_type)
+            )
+        return changes
 
     # Computed columns (GeneratedField): "col AS expr PERSISTED type".
 
@@ -196,7 +265,12 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         return "MODIFY " + " ".join(parts), list(params)
 
     def _column_type(self, field):
-        return widen(field, field.db_parameters(connection=self.connection)["type"])
+        return self._db_params(field)["type"]
+
+    def _db_params(self, field):
+        """``field``'s db_parameters, with the type SingleStore gets."""
+        params = field.db_parameters(connection=self.connection)
+        return {**params, "type": widen(field, params["type"])}
 
     def _alter_column_default_sql(self, model, old_field, new_field, drop=False):
         # No ALTER COLUMN ... SET/DROP DEFAULT in SingleStore.
@@ -499,21 +573,6 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
     def _rebuild_table(self, model, old_field, new_field, old_type, new_type):
         """Change a columnstore column by rebuilding its table (see
         django_singlestore.rebuild); the new table follows the new plan."""
-        table = model._meta.db_table
-        related = [
-            f"{rel.related_model._meta.db_table}.{rel.field.column}"
-            for rel in model._meta.related_objects
-            if not rel.many_to_many
-            and rel.field.target_field.column == old_field.column
-        ]
-        if related and old_type != new_type:
-            raise NotSupportedError(
-                f"SingleStore cannot change column {table}.{old_field.column} "
-                f"({old_type} -> {new_type}) on a columnstore table while the "
-                f"column(s) {', '.join(sorted(related))} point at it: rebuilding "
-                f"the table would leave them with the old type. Keep the type, or "
-                f"store the tables as rowstore tables."
-            )
         new_model = rebuild.altered_model(model, old_field, new_field)
         value_sql, params = self.quote_name(old_field.column), []
         if old_type != new_type:

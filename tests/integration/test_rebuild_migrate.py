@@ -7,10 +7,13 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import DataError, Error, connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from django_singlestore import rebuild
+from tests.integration.test_rebuild import FAULT_TEXT, arm, faults  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +31,16 @@ def migrate(*target, verbosity=0):
     return out.getvalue()
 
 
+def fill():
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO `{STATION}` VALUES (%s)", STATIONS)
+        cursor.executemany(
+            f"INSERT INTO `{READING}` (`id`, `value`, `station_id`) "
+            f"VALUES (%s, %s, %s)",
+            READINGS,
+        )
+
+
 @pytest.fixture
 def rebuilds(monkeypatch):
     """The app migrated to 0001 with rows; every rebuild takes 2.5 s."""
@@ -36,22 +49,17 @@ def rebuilds(monkeypatch):
     monkeypatch.setattr(rebuild, "time", clock)
     with override_settings(INSTALLED_APPS=APPS):
         migrate("0001")
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO `{STATION}` VALUES (%s)", STATIONS)
-            cursor.executemany(
-                f"INSERT INTO `{READING}` (`id`, `value`, `station_id`) "
-                f"VALUES (%s, %s, %s)",
-                READINGS,
-            )
+        fill()
         try:
             yield
         finally:
+            # Whatever state a test left: drop the tables, forget the migrations.
             connection.close()
-            migrate("zero")
-            for table in (STATION, READING):
-                for name in rebuild.leftover_names(connection, table):
-                    with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                for table in (STATION, READING):
+                    for name in (table, *rebuild.leftover_names(connection, table)):
                         cursor.execute(f"DROP TABLE IF EXISTS `{name}`")
+            MigrationRecorder(connection).migration_qs.filter(app="rebuilds").delete()
 
 
 def shape():
@@ -101,3 +109,94 @@ def test_migrate_prints_each_rebuild_with_its_rows_and_time(rebuilds):
     assert rebuild.logger.handlers == []
     assert rebuild.logger.level == 0
     assert shape() == (column_types(4, "int"), STATIONS, READINGS)
+
+
+def rebuilt(table, rows):
+    return (
+        f"    Rebuilding table {table}.\n"
+        f"    Rebuilt table {table}: {rows} rows copied in 2.5 s."
+    )
+
+
+def test_a_key_column_changes_type_with_the_columns_pointing_at_it(rebuilds):
+    migrate("0002")
+    # Both tables are columnstore: each is rebuilt, the referenced one first.
+    assert migrate("0003", verbosity=1) == (
+        "Operations to perform:\n"
+        "  Target specific migration: 0003_longer_code, from rebuilds\n"
+        "Running migrations:\n"
+        "  Applying rebuilds.0003_longer_code...\n"
+        f"{rebuilt(STATION, 2)}\n"
+        f"{rebuilt(READING, 3)} OK\n"
+    )
+    assert shape() == (column_types(8, "bigint"), STATIONS, READINGS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO `{STATION}` VALUES ('tromsoe')")
+        cursor.execute(
+            f"INSERT INTO `{READING}` (`id`, `value`, `station_id`) "
+            f"VALUES (4, 1, 'tromsoe')"
+        )
+    # Back to 4 characters: a value that does not fit in the referencing
+    # table refuses the change before either table changes.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM `{STATION}` WHERE `code` = 'tromsoe'")
+    with pytest.raises(DataError) as error:
+        migrate("0002")
+    assert str(error.value) == (
+        f"Refusing to change column {READING}.station_id from varchar(8) to "
+        f"varchar(4): 1 row holds a value that does not fit the new type. "
+        f"Nothing was changed. Fix or delete those rows in a data migration "
+        f"first, or keep the wider type."
+    )
+    assert shape() == (
+        column_types(8, "bigint"),
+        STATIONS,
+        [*READINGS, (4, 1, "tromsoe")],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM `{READING}` WHERE `id` = 4")
+    migrate("0002")
+    assert shape() == (column_types(4, "bigint"), STATIONS, READINGS)
+
+
+def test_a_rowstore_table_pointing_at_the_key_changes_in_place(rebuilds):
+    migrate("zero")
+    with override_settings(SINGLESTORE={"STORAGE": {"rebuilds.Reading": "ROWSTORE"}}):
+        migrate("0002")
+        fill()
+        with CaptureQueriesContext(connection) as captured:
+            output = migrate("0003", verbosity=1)
+    assert output.endswith(
+        f"  Applying rebuilds.0003_longer_code...\n{rebuilt(STATION, 2)} OK\n"
+    )
+    assert [sql for sql in (query["sql"] for query in captured) if READING in sql] == [
+        f"ALTER TABLE `{READING}` MODIFY `station_id` varchar(8) NOT NULL",
+    ]
+    assert shape() == (column_types(8, "bigint"), STATIONS, READINGS)
+
+
+@pytest.mark.parametrize("kind", ["error", "disconnect"])
+@pytest.mark.parametrize("table", [STATION, READING])
+def test_a_fault_in_either_table_leaves_rows_that_migrate_again_finishes(
+    rebuilds,
+    faults,  # noqa: F811
+    table,
+    kind,
+):
+    migrate("0002")
+    arm(faults, kind, f"^INSERT INTO `{table}__rebuild_new`")
+    with pytest.raises(Error) as error:
+        migrate("0003")
+    assert str(error.value) == (
+        f"Rebuilding table {table} failed while copying the rows: "
+        f"{FAULT_TEXT[kind]}. The rebuild was undone and the table is unchanged; "
+        f"fix the cause and run migrate again."
+    )
+    assert faults.show() == []
+    # The station table is changed only when the fault hit the second one.
+    code = 8 if table == READING else 4
+    types_ = column_types(4, "bigint")
+    types_[0] = (STATION, "code", "varchar", code)
+    assert shape() == (types_, STATIONS, READINGS)
+    migrate("0003")
+    assert shape() == (column_types(8, "bigint"), STATIONS, READINGS)
