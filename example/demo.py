@@ -20,11 +20,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.apps.registry import Apps  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, IntegrityError, connection, models  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import (  # noqa: E402
     CaptureQueriesContext,
     setup_test_environment,
@@ -254,6 +255,31 @@ def admin_tour():
     )
 
 
+def change_a_layout():
+    step("A new shard key and sort key for the orders table, through a migration")
+    layout = {
+        **settings.SINGLESTORE,
+        "SHARD_KEYS": {"shop.Order": ["id"]},
+        "SORT_KEYS": {"shop.Order": ["total"]},
+    }
+    say("SINGLESTORE now shards orders by id and sorts them by total;")
+    say("migration shop.0002 holds ApplyLayout('Order'), applied again under it:")
+    rows = Order.objects.order_by("pk").values_list("pk", "customer", "total")
+    before = list(rows)
+    with override_settings(SINGLESTORE=layout):
+        call_command("migrate", "shop", "0001", verbosity=0)
+        call_command("migrate", "shop", verbosity=1)
+        with connection.cursor() as cursor:
+            storage, shard, sort = connection.introspection.get_table_storage(
+                cursor, Order._meta.db_table
+            )
+        after = list(rows.all())
+    say(f"{Order._meta.db_table}: {storage}, shard key {shard}, sort key {sort}")
+    say(
+        f"{len(after)} orders before and after, every row the same: {before == after}"
+    )
+
+
 def main():
     fresh_database()
     check_and_migrate()
@@ -264,6 +290,7 @@ def main():
     refused_statement()
     rejected_shape()
     admin_tour()
+    change_a_layout()
     target = (
         "a real SingleStore server (SINGLESTORE_URL)"
         if os.environ.get("SINGLESTORE_URL")
