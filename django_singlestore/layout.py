@@ -7,7 +7,9 @@ place, and ``migrate`` sees no model change when only ``SINGLESTORE`` changed
 holding ``ApplyLayout("Model")`` carries the change to every database the
 project migrates: it rebuilds the table (django_singlestore.rebuild) when
 the live table differs from the plan, and does nothing when it already
-matches (a database created after the settings changed).
+matches (a database created after the settings changed). With
+``previous=`` (the layout before the change), unapplying the migration
+rebuilds the table with that layout.
 
     from django.db import migrations
     from django_singlestore.layout import ApplyLayout
@@ -17,41 +19,60 @@ matches (a database created after the settings changed).
         operations = [ApplyLayout("Order")]
 """
 
+import dataclasses
+from types import MappingProxyType
+
 from django.db.migrations.operations.base import Operation
 
 from . import rebuild, tables
+from .conf import get_settings, parse_storage
 
 
 class ApplyLayout(Operation):
-    """Rebuild ``model_name``'s table when its layout differs from the plan."""
+    """Rebuild ``model_name``'s table when its layout differs from the plan.
+
+    ``previous`` is the layout to return to when the migration is unapplied:
+    a dict with ``"STORAGE"`` (a storage type), ``"SHARD_KEY"`` and
+    ``"SORT_KEY"`` (field names as in SINGLESTORE, ``"-name"`` for a
+    descending sort column; None or absent for the default). Without it,
+    unapplying leaves the table as it is.
+    """
 
     reduces_to_sql = False
     reversible = True
 
-    def __init__(self, model_name):
+    def __init__(self, model_name, previous=None):
         self.model_name = model_name
+        self.previous = previous
 
     def deconstruct(self):
-        return self.__class__.__name__, [self.model_name], {}
+        kwargs = {"previous": self.previous} if self.previous is not None else {}
+        return self.__class__.__name__, [self.model_name], kwargs
 
     def state_forwards(self, app_label, state):
         # The layout lives in SINGLESTORE, not in the migration state.
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        model = to_state.apps.get_model(app_label, self.model_name)
+        self._apply(app_label, schema_editor, to_state, get_settings())
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if self.previous is not None:
+            model = to_state.apps.get_model(app_label, self.model_name)
+            settings = with_layout(get_settings(), model, self.previous)
+            self._apply(app_label, schema_editor, to_state, settings)
+
+    def _apply(self, app_label, schema_editor, state, settings):
+        model = state.apps.get_model(app_label, self.model_name)
         connection = schema_editor.connection
         if connection.vendor != "singlestore" or not self.allow_migrate_model(
             connection.alias, model
         ):
             return
-        if schema_editor.collect_sql or differs(connection, model):
-            rebuild.Rebuild(schema_editor, rebuild.altered_model(model), {}).run()
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        # The previous layout was never recorded: the table keeps the one the
-        # settings plan (change them back and migrate to return to it).
-        pass
+        plan = tables.plan_for(model, settings)
+        if schema_editor.collect_sql or differs(connection, model, plan):
+            new_model = rebuild.altered_model(model)
+            rebuild.Rebuild(schema_editor, new_model, {}, plan=plan).run()
 
     def describe(self):
         return f"Apply the SINGLESTORE layout to the table of {self.model_name}"
@@ -61,12 +82,37 @@ class ApplyLayout(Operation):
         return f"apply_layout_{self.model_name.lower()}"
 
 
-def differs(connection, model):
+def with_layout(settings, model, layout):
+    """``settings`` with ``model``'s storage, shard key and sort key replaced
+    by ``layout`` (see ApplyLayout's ``previous``)."""
+    label = model._meta.label_lower
+
+    def replaced(mapping, value):
+        entries = {key: item for key, item in mapping.items() if key != label}
+        if value is not None:
+            entries[label] = value
+        return MappingProxyType(entries)
+
+    storage = layout.get("STORAGE")
+    if storage is not None:
+        storage = parse_storage(storage, "ApplyLayout's previous['STORAGE']")
+    sort_key = layout.get("SORT_KEY")
+    if sort_key is not None:
+        sort_key = tuple((name.lstrip("-"), name.startswith("-")) for name in sort_key)
+    return dataclasses.replace(
+        settings,
+        storage=replaced(settings.storage, storage),
+        shard_keys=replaced(settings.shard_keys, layout.get("SHARD_KEY")),
+        sort_keys=replaced(settings.sort_keys, sort_key),
+    )
+
+
+def differs(connection, model, plan=None):
     """Whether ``model``'s live table has another storage type, shard key or
-    sort key than its plan."""
+    sort key than ``plan`` (default: the one SINGLESTORE gives it)."""
     from .checks import compare_live
 
-    plan = tables.plan_for(model)
+    plan = plan if plan is not None else tables.plan_for(model)
     with connection.cursor() as cursor:
         live = connection.introspection.get_table_storage(cursor, plan.db_table)
     return bool(compare_live(model, connection.alias, plan, live))

@@ -84,12 +84,14 @@ class Rebuild:
 
     ``sources`` maps a column of the new table to the SQL that reads its value
     from the old one, with params; columns it leaves out are copied as they
-    are.
+    are. ``plan`` is the new table's plan (default: the one SINGLESTORE gives
+    ``new_model``).
     """
 
-    def __init__(self, editor, new_model, sources):
+    def __init__(self, editor, new_model, sources, plan=None):
         self.editor = editor
         self.model = new_model
+        self.plan = plan if plan is not None else tables.plan_for(new_model)
         self.sources = sources
         self.table = new_model._meta.db_table
         self.new, self.old = leftover_names(editor.connection, self.table)
@@ -130,7 +132,7 @@ class Rebuild:
         """AGGREGATOR SYNC AUTO_INCREMENT for a sharded table with an auto
         field (explicitly inserted values do not advance its counter), or
         None."""
-        if not tables.plan_for(self.model).sharded or not self.model._meta.auto_field:
+        if not self.plan.sharded or not self.model._meta.auto_field:
             return None
         database = self.editor.connection.settings_dict["NAME"]
         return (
@@ -142,7 +144,9 @@ class Rebuild:
         editor = self.editor
         if not editor.collect_sql:
             recover(editor, self.table)
-        create_sql, create_params = editor.table_sql(self.model, name=self.new)
+        create_sql, create_params = editor.table_sql(
+            self.model, name=self.new, plan=self.plan
+        )
         if not editor.collect_sql:
             logger.info("Rebuilding table %s.", self.table)
         started = time.monotonic()

@@ -299,9 +299,10 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
 
     # CREATE TABLE from the plan
 
-    def table_sql(self, model, name=None):
-        """CREATE TABLE for ``model``, named ``name`` (default: its db_table)."""
-        plan = tables.plan_for(model)
+    def table_sql(self, model, name=None, plan=None):
+        """CREATE TABLE for ``model``, named ``name`` (default: its db_table),
+        following ``plan`` (default: the one SINGLESTORE gives it)."""
+        plan = plan if plan is not None else tables.plan_for(model)
         self._refuse_impossible(model, plan)
         quote = self.quote_name
         definitions, params = [], []

@@ -113,3 +113,39 @@ def test_the_operation_deconstructs_and_describes_itself():
         "Apply the SINGLESTORE layout to the table of Order"
     )
     assert operation.migration_name_fragment == "apply_layout_order"
+
+
+PREVIOUS = {"STORAGE": "columnstore", "SHARD_KEY": None, "SORT_KEY": None}
+
+
+def test_unapplying_with_the_previous_layout_rebuilds_it(order_state):
+    operation = ApplyLayout("Order", previous=PREVIOUS)
+    with override_settings(SINGLESTORE=NEW_LAYOUT):
+        with connection.schema_editor() as editor:
+            operation.database_forwards("apps_shop", editor, order_state, order_state)
+        assert layout() == (("ROWSTORE", ("customer",), None), ROWS)
+        connection.close()
+        with CaptureQueriesContext(connection) as captured:
+            with connection.schema_editor() as editor:
+                operation.database_backwards(
+                    "apps_shop", editor, order_state, order_state
+                )
+        assert [sql for sql in (q["sql"] for q in captured) if "CREATE" in sql] == [
+            f"CREATE TABLE `{TABLE}__rebuild_new` (`id` bigint AUTO_INCREMENT NOT "
+            f"NULL, `customer` varchar(10) NOT NULL, `total` integer NOT NULL, "
+            f"PRIMARY KEY (`id`), SHARD KEY (`id`), SORT KEY ())"
+        ]
+        assert layout() == (("COLUMNSTORE", ("id",), ()), ROWS)
+    assert operation.deconstruct() == (
+        "ApplyLayout",
+        ["Order"],
+        {"previous": PREVIOUS},
+    )
+    # Without a previous layout, unapplying leaves the table as it is.
+    with override_settings(SINGLESTORE=NEW_LAYOUT):
+        with CaptureQueriesContext(connection) as captured:
+            with connection.schema_editor() as editor:
+                ApplyLayout("Order").database_backwards(
+                    "apps_shop", editor, order_state, order_state
+                )
+    assert captured.captured_queries == []
