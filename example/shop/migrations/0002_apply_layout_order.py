@@ -10,4 +10,14 @@ class Migration(migrations.Migration):
 
     dependencies = [("shop", "0001_initial")]
 
-    operations = [ApplyLayout("Order")]
+    # Unapplied, it returns the table to the layout of 0001.
+    operations = [
+        ApplyLayout(
+            "Order",
+            previous={
+                "STORAGE": "COLUMNSTORE",
+                "SHARD_KEY": ["customer"],
+                "SORT_KEY": ["-placed_at"],
+            },
+        )
+    ]
