@@ -16,6 +16,9 @@
   are refused first (django_singlestore.narrowing).
 - A key column changing type takes the foreign-key columns that point at it
   along (Django does that only with FK constraints, which SingleStore lacks).
+- Which fields form the primary key cannot change (ALTER TABLE has no ADD or
+  DROP PRIMARY KEY): such an AddField, RemoveField or AlterField is refused
+  before any SQL.
 - Columns are renamed with CHANGE, defaults are changed with MODIFY (there is
   no ALTER COLUMN ... SET/DROP DEFAULT), tables are renamed with
   ALTER TABLE ... RENAME TO.
@@ -104,6 +107,11 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         new_db_params,
         strict=False,
     ):
+        if old_field.primary_key != new_field.primary_key:
+            what = "the primary key" if new_field.primary_key else "a plain field"
+            self._refuse_primary_key_change(
+                model, f"making field {new_field.name!r} ({new_field.column}) {what}"
+            )
         old_type, new_type = widen(old_field, old_type), widen(new_field, new_type)
         old_db_params = {**old_db_params, "type": old_type}
         new_db_params = {**new_db_params, "type": new_type}
@@ -370,7 +378,29 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             statement.template += " UNENFORCED RELY"
         return statement
 
+    def _refuse_primary_key_change(self, model, change):
+        """NotSupportedError, before any SQL, for a change of which columns
+        form the primary key."""
+        raise NotSupportedError(
+            f"SingleStore cannot change the primary key of table "
+            f"{model._meta.db_table} ({change}): ALTER TABLE neither adds nor "
+            f"drops a primary key there. Nothing was changed. Keep the primary "
+            f"key, or create a new model with the new one, copy the rows in a "
+            f"data migration, delete the old model and rename the new one."
+        )
+
+    def remove_field(self, model, field):
+        if field.primary_key:
+            self._refuse_primary_key_change(
+                model, f"removing primary key field {field.name!r} ({field.column})"
+            )
+        super().remove_field(model, field)
+
     def add_field(self, model, field):
+        if field.primary_key:
+            self._refuse_primary_key_change(
+                model, f"adding primary key field {field.name!r} ({field.column})"
+            )
         key = None
         if field.unique and not field.primary_key:
             key = self._planned_unique(declaring_model(field, model), [field.column])

@@ -933,3 +933,70 @@ def test_a_rebuild_logs_the_table_the_rows_and_the_time(gauge_table, caplog):
     start, end = (record.getMessage() for record in caplog.records)
     assert start == f"Rebuilding table {TABLE}."
     assert re.fullmatch(rf"Rebuilt table {TABLE}: 4 rows copied in \d+\.\d s\.", end)
+
+
+TICKET = "apps_pk_ticket"
+CREATE_TICKET = migrations.CreateModel(
+    "Ticket",
+    [
+        ("id", models.BigAutoField(primary_key=True)),
+        ("code", models.CharField(max_length=8)),
+    ],
+)
+TICKETS = [(1, "a"), (2, "b")]
+
+
+def pk_refusal(change):
+    return (
+        f"SingleStore cannot change the primary key of table {TICKET} ({change}): "
+        f"ALTER TABLE neither adds nor drops a primary key there. Nothing was "
+        f"changed. Keep the primary key, or create a new model with the new one, "
+        f"copy the rows in a data migration, delete the old model and rename the "
+        f"new one."
+    )
+
+
+@pytest.mark.parametrize(
+    "operation, change",
+    [
+        # The two operations makemigrations writes to move the primary key.
+        (
+            migrations.RemoveField("Ticket", "id"),
+            "removing primary key field 'id' (id)",
+        ),
+        (
+            migrations.AlterField(
+                "Ticket", "code", models.CharField(max_length=8, primary_key=True)
+            ),
+            "making field 'code' (code) the primary key",
+        ),
+        (
+            migrations.AlterField("Ticket", "id", models.BigIntegerField()),
+            "making field 'id' (id) a plain field",
+        ),
+        (
+            migrations.AddField(
+                "Ticket", "serial", models.IntegerField(primary_key=True, default=0)
+            ),
+            "adding primary key field 'serial' (serial)",
+        ),
+    ],
+)
+@pytest.mark.parametrize("storage", ["COLUMNSTORE", "ROWSTORE", "REFERENCE"])
+def test_a_primary_key_change_is_refused_before_any_sql(storage, operation, change):
+    with override_settings(SINGLESTORE={"STORAGE": {"apps_pk.Ticket": storage}}):
+        before = created_by("apps_pk", CREATE_TICKET, TICKETS)
+        try:
+            after = before.clone()
+            operation.state_forwards("apps_pk", after)
+            with CaptureQueriesContext(connection) as captured:
+                with pytest.raises(NotSupportedError) as error:
+                    with connection.schema_editor() as editor:
+                        operation.database_forwards("apps_pk", editor, before, after)
+            assert str(error.value) == pk_refusal(change)
+            assert captured.captured_queries == []
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT `id`, `code` FROM `{TICKET}` ORDER BY `id`")
+                assert list(cursor.fetchall()) == TICKETS
+        finally:
+            drop_with_leftovers(TICKET)
