@@ -167,6 +167,9 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
                 for rel in base_schema._all_related_fields(field.model)
                 if base_schema._is_relevant_relation(rel, field)
             ]
+            # A field attached to no model has no relations to follow.
+            if getattr(field, "model", None) is not None
+            else []
             for field in (old_field, new_field)
         )
         if len(old_rels) != len(new_rels):

@@ -1000,3 +1000,35 @@ def test_a_primary_key_change_is_refused_before_any_sql(storage, operation, chan
                 assert list(cursor.fetchall()) == TICKETS
         finally:
             drop_with_leftovers(TICKET)
+
+
+@isolate_apps("tests.integration")
+def test_a_key_field_of_no_model_with_foreign_keys_pointing_at_it_is_refused():
+    class Dock(models.Model):
+        code = models.CharField(max_length=4, primary_key=True)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_rebuild_dock"
+
+    class Boat(models.Model):
+        dock = models.ForeignKey(Dock, models.CASCADE)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_rebuild_boat"
+
+    # Built on the fly: nothing says what the boats' column becomes.
+    code = models.CharField(max_length=8, primary_key=True)
+    code.set_attributes_from_name("code")
+    with CaptureQueriesContext(connection) as captured:
+        with pytest.raises(NotSupportedError) as error:
+            with connection.schema_editor() as editor:
+                editor.alter_field(Dock, Dock._meta.get_field("code"), code)
+    assert str(error.value) == (
+        "Cannot change column t_rebuild_dock.code (varchar(4) -> varchar(8)): the "
+        "column(s) t_rebuild_boat.dock_id point at it, and the new model does not "
+        "say what they become. Change the field through a migration, whose state "
+        "holds the models that point at it."
+    )
+    assert captured.captured_queries == []
