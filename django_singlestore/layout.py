@@ -22,10 +22,14 @@ rebuilds the table with that layout.
 import dataclasses
 from types import MappingProxyType
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.migrations.operations.base import Operation
 
 from . import rebuild, tables
 from .conf import get_settings, parse_storage
+
+LAYOUT_KEYS = frozenset({"STORAGE", "SHARD_KEY", "SORT_KEY"})
+PREVIOUS_STORAGE = "ApplyLayout's previous['STORAGE']"
 
 
 class ApplyLayout(Operation):
@@ -44,6 +48,16 @@ class ApplyLayout(Operation):
     def __init__(self, model_name, previous=None):
         self.model_name = model_name
         self.previous = previous
+        if previous is not None:
+            unknown = sorted(set(previous) - LAYOUT_KEYS)
+            if unknown:
+                raise ImproperlyConfigured(
+                    f"ApplyLayout({model_name!r}) has unknown previous layout "
+                    f"key(s) {', '.join(map(repr, unknown))}; allowed: "
+                    f"{', '.join(map(repr, sorted(LAYOUT_KEYS)))}."
+                )
+            if previous.get("STORAGE") is not None:
+                parse_storage(previous["STORAGE"], PREVIOUS_STORAGE)
 
     def deconstruct(self):
         kwargs = {"previous": self.previous} if self.previous is not None else {}
@@ -95,7 +109,7 @@ def with_layout(settings, model, layout):
 
     storage = layout.get("STORAGE")
     if storage is not None:
-        storage = parse_storage(storage, "ApplyLayout's previous['STORAGE']")
+        storage = parse_storage(storage, PREVIOUS_STORAGE)
     sort_key = layout.get("SORT_KEY")
     if sort_key is not None:
         sort_key = tuple((name.lstrip("-"), name.startswith("-")) for name in sort_key)

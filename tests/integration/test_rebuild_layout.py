@@ -2,6 +2,7 @@
 table through a migration, rebuilding it with its rows."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import Error, connection, migrations, models
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -149,3 +150,18 @@ def test_unapplying_with_the_previous_layout_rebuilds_it(order_state):
                     "apps_shop", editor, order_state, order_state
                 )
     assert captured.captured_queries == []
+
+
+def test_a_previous_layout_is_validated_when_the_migration_loads():
+    with pytest.raises(ImproperlyConfigured) as error:
+        ApplyLayout("Order", previous={"STORAGE": "COLUMNSTORE", "SHARD": ["id"]})
+    assert str(error.value) == (
+        "ApplyLayout('Order') has unknown previous layout key(s) 'SHARD'; "
+        "allowed: 'SHARD_KEY', 'SORT_KEY', 'STORAGE'."
+    )
+    with pytest.raises(ImproperlyConfigured) as error:
+        ApplyLayout("Order", previous={"STORAGE": "COLUMN"})
+    assert str(error.value) == (
+        "ApplyLayout's previous['STORAGE'] is 'COLUMN'; allowed values: "
+        "'COLUMNSTORE', 'ROWSTORE', 'REFERENCE', 'ROWSTORE REFERENCE', 'AUTO'."
+    )
