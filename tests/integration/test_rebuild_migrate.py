@@ -200,3 +200,33 @@ def test_a_fault_in_either_table_leaves_rows_that_migrate_again_finishes(
     assert shape() == (types_, STATIONS, READINGS)
     migrate("0003")
     assert shape() == (column_types(8, "bigint"), STATIONS, READINGS)
+
+
+def test_sqlmigrate_prints_the_rebuild_of_every_table(rebuilds):
+    out = StringIO()
+    call_command("sqlmigrate", "rebuilds", "0003", stdout=out, no_color=True)
+    database = connection.settings_dict["NAME"]
+    assert out.getvalue().splitlines() == [
+        "--",
+        "-- Alter field code on station",
+        "--",
+        f"CREATE TABLE `{STATION}__rebuild_new` (`code` varchar(8) NOT NULL, "
+        f"PRIMARY KEY (`code`), SHARD KEY (`code`), SORT KEY ());",
+        f"ALTER TABLE `{STATION}` RENAME TO `{STATION}__rebuild_old`;",
+        f"INSERT INTO `{STATION}__rebuild_new` (`code`) SELECT `code` :> VARCHAR(8) "
+        f"FROM `{STATION}__rebuild_old`;",
+        f"ALTER TABLE `{STATION}__rebuild_new` RENAME TO `{STATION}`;",
+        f"DROP TABLE `{STATION}__rebuild_old`;",
+        f"CREATE TABLE `{READING}__rebuild_new` (`id` bigint AUTO_INCREMENT NOT "
+        f"NULL, `value` bigint NOT NULL, `station_id` varchar(8) NOT NULL, PRIMARY "
+        f"KEY (`id`), KEY `rebuilds_reading_station_id_1726efff` (`station_id`), "
+        f"SHARD KEY (`id`), SORT KEY ());",
+        f"ALTER TABLE `{READING}` RENAME TO `{READING}__rebuild_old`;",
+        f"INSERT INTO `{READING}__rebuild_new` (`id`, `value`, `station_id`) SELECT "
+        f"`id`, `value`, `station_id` :> VARCHAR(8) FROM `{READING}__rebuild_old`;",
+        f"ALTER TABLE `{READING}__rebuild_new` RENAME TO `{READING}`;",
+        f"AGGREGATOR SYNC AUTO_INCREMENT ON `{database}`.`{READING}` ALL;",
+        f"DROP TABLE `{READING}__rebuild_old`;",
+    ]
+    # Nothing ran.
+    assert shape() == (column_types(4, "int"), STATIONS, READINGS)
