@@ -1032,3 +1032,52 @@ def test_a_key_field_of_no_model_with_foreign_keys_pointing_at_it_is_refused():
         "holds the models that point at it."
     )
     assert captured.captured_queries == []
+
+
+NODE = "apps_tree_node"
+CREATE_NODE = migrations.CreateModel(
+    "Node",
+    [
+        ("code", models.CharField(max_length=4, primary_key=True)),
+        ("parent", models.ForeignKey("apps_tree.Node", models.CASCADE, null=True)),
+    ],
+)
+NODES = [("leaf", "root"), ("root", None)]
+
+
+def test_a_key_column_a_foreign_key_of_its_own_table_points_at(faults):  # noqa: F811
+    before = created_by("apps_tree", CREATE_NODE, [])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO `{NODE}` (`code`, `parent_id`) VALUES (%s, %s)", NODES
+        )
+    longer = migrations.AlterField(
+        "Node", "code", models.CharField(max_length=8, primary_key=True)
+    )
+    after = before.clone()
+    longer.state_forwards("apps_tree", after)
+    try:
+        # The table is rebuilt for its key, then again for the column
+        # pointing at it; a fault in the second leaves the first done.
+        faults.disconnect(
+            f"^INSERT INTO `{NODE}__rebuild_new` .* `parent_id` :> ", times=1
+        )
+        with pytest.raises(Error):
+            with connection.schema_editor() as editor:
+                longer.database_forwards("apps_tree", editor, before, after)
+        connection.close()
+        assert node_columns() == [("code", 8), ("parent_id", 4)]
+        with connection.schema_editor() as editor:
+            longer.database_forwards("apps_tree", editor, before, after)
+        assert node_columns() == [("code", 8), ("parent_id", 8)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT `code`, `parent_id` FROM `{NODE}` ORDER BY `code`")
+            assert list(cursor.fetchall()) == NODES
+    finally:
+        drop_with_leftovers(NODE)
+
+
+def node_columns():
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, NODE)
+    return [(info.name, info.internal_size) for info in description]
