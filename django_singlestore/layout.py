@@ -23,13 +23,13 @@ import dataclasses
 from types import MappingProxyType
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.migrations.operations.base import Operation
+from django.db.migrations.autodetector import MigrationAutodetector
+from django.db.migrations.operations.base import Operation, OperationCategory
 
 from . import rebuild, tables
 from .conf import get_settings, parse_storage
 
 LAYOUT_KEYS = frozenset({"STORAGE", "SHARD_KEY", "SORT_KEY"})
-PREVIOUS_STORAGE = "ApplyLayout's previous['STORAGE']"
 
 
 class ApplyLayout(Operation):
@@ -39,28 +39,38 @@ class ApplyLayout(Operation):
     a dict with ``"STORAGE"`` (a storage type), ``"SHARD_KEY"`` and
     ``"SORT_KEY"`` (field names as in SINGLESTORE, ``"-name"`` for a
     descending sort column; None or absent for the default). Without it,
-    unapplying leaves the table as it is.
+    unapplying leaves the table as it is. ``layout``, in the same shape, is
+    the layout to apply (default: the one SINGLESTORE gives the model); it
+    also records the layout for ``makemigrations`` (see LayoutAutodetector).
     """
 
     reduces_to_sql = False
     reversible = True
+    category = OperationCategory.ALTERATION
 
-    def __init__(self, model_name, previous=None):
+    def __init__(self, model_name, previous=None, layout=None):
         self.model_name = model_name
         self.previous = previous
-        if previous is not None:
-            unknown = sorted(set(previous) - LAYOUT_KEYS)
+        self.layout = layout
+        for name, value in (("previous", previous), ("layout", layout)):
+            if value is None:
+                continue
+            unknown = sorted(set(value) - LAYOUT_KEYS)
             if unknown:
                 raise ImproperlyConfigured(
-                    f"ApplyLayout({model_name!r}) has unknown previous layout "
+                    f"ApplyLayout({model_name!r}) has unknown {name} layout "
                     f"key(s) {', '.join(map(repr, unknown))}; allowed: "
                     f"{', '.join(map(repr, sorted(LAYOUT_KEYS)))}."
                 )
-            if previous.get("STORAGE") is not None:
-                parse_storage(previous["STORAGE"], PREVIOUS_STORAGE)
+            if value.get("STORAGE") is not None:
+                parse_storage(value["STORAGE"], f"ApplyLayout's {name}['STORAGE']")
 
     def deconstruct(self):
-        kwargs = {"previous": self.previous} if self.previous is not None else {}
+        kwargs = {
+            name: value
+            for name, value in (("previous", self.previous), ("layout", self.layout))
+            if value is not None
+        }
         return self.__class__.__name__, [self.model_name], kwargs
 
     def state_forwards(self, app_label, state):
@@ -68,7 +78,11 @@ class ApplyLayout(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self._apply(app_label, schema_editor, to_state, get_settings())
+        settings = get_settings()
+        if self.layout is not None:
+            model = to_state.apps.get_model(app_label, self.model_name)
+            settings = with_layout(settings, model, self.layout)
+        self._apply(app_label, schema_editor, to_state, settings)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if self.previous is not None:
@@ -109,7 +123,7 @@ def with_layout(settings, model, layout):
 
     storage = layout.get("STORAGE")
     if storage is not None:
-        storage = parse_storage(storage, PREVIOUS_STORAGE)
+        storage = parse_storage(storage, "ApplyLayout's layout['STORAGE']")
     sort_key = layout.get("SORT_KEY")
     if sort_key is not None:
         sort_key = tuple((name.lstrip("-"), name.startswith("-")) for name in sort_key)
@@ -130,3 +144,74 @@ def differs(connection, model, plan=None):
     with connection.cursor() as cursor:
         live = connection.introspection.get_table_storage(cursor, plan.db_table)
     return bool(compare_live(model, connection.alias, plan, live))
+
+
+def configured_layout(model, settings):
+    """The layout ``settings`` give ``model``, in ApplyLayout's shape."""
+    shard_key, sort_key = settings.shard_key_for(model), settings.sort_key_for(model)
+    return {
+        "STORAGE": settings.storage_for(model),
+        "SHARD_KEY": list(shard_key) if shard_key is not None else None,
+        "SORT_KEY": (
+            [("-" if descending else "") + name for name, descending in sort_key]
+            if sort_key is not None
+            else None
+        ),
+    }
+
+
+def _comparable(layout):
+    storage = layout.get("STORAGE")
+    return (
+        parse_storage(storage, "a layout's STORAGE") if storage is not None else None,
+        *(
+            tuple(layout[key]) if layout.get(key) is not None else None
+            for key in ("SHARD_KEY", "SORT_KEY")
+        ),
+    )
+
+
+def recorded_layouts(graph):
+    """{(app label, model name in lower case): layout} from the last
+    ApplyLayout with a ``layout`` of each model in the history of its app."""
+    found = {}
+    for leaf in graph.leaf_nodes():
+        for key in graph.forwards_plan(leaf):
+            if key[0] != leaf[0]:
+                continue
+            for operation in graph.nodes[key].operations:
+                if isinstance(operation, ApplyLayout) and operation.layout is not None:
+                    found[key[0], operation.model_name.lower()] = operation.layout
+    return found
+
+
+class LayoutAutodetector(MigrationAutodetector):
+    """Django's autodetector, which also writes ``ApplyLayout(model,
+    previous=..., layout=...)`` when SINGLESTORE gives a model another layout
+    than the last ApplyLayout of its app recorded. A model whose migrations
+    record no layout is not followed: its tables' layout may be anything
+    (checks W006 to W008 compare it with the database)."""
+
+    def _detect_changes(self, convert_apps=None, graph=None):
+        self._graph = graph
+        return super()._detect_changes(convert_apps, graph)
+
+    def generate_altered_db_table(self):
+        # Django's last step; the layouts come after every model change.
+        super().generate_altered_db_table()
+        if self._graph is None:
+            return
+        settings = get_settings()
+        for (app_label, model_name), previous in sorted(
+            recorded_layouts(self._graph).items()
+        ):
+            if (app_label, model_name) not in self.to_state.models:
+                continue
+            model = self.to_state.apps.get_model(app_label, model_name)
+            current = configured_layout(model, settings)
+            if _comparable(current) != _comparable(previous):
+                name = self.to_state.models[app_label, model_name].name
+                self.add_operation(
+                    app_label,
+                    ApplyLayout(name, previous=previous, layout=current),
+                )

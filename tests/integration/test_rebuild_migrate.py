@@ -5,14 +5,18 @@ import types
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import DataError, Error, connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.migrations.state import ProjectState
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from django_singlestore import rebuild
+from django_singlestore.layout import ApplyLayout, LayoutAutodetector
 from tests.integration.test_rebuild import FAULT_TEXT, arm, faults  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -230,3 +234,54 @@ def test_sqlmigrate_prints_the_rebuild_of_every_table(rebuilds):
     ]
     # Nothing ran.
     assert shape() == (column_types(4, "int"), STATIONS, READINGS)
+
+
+RECORDED = {"STORAGE": "COLUMNSTORE", "SHARD_KEY": None, "SORT_KEY": None}
+SORTED = {**RECORDED, "SORT_KEY": ["-value"]}
+
+
+def detected():
+    """The operations makemigrations would write for the app."""
+    loader = MigrationLoader(connection)
+    autodetector = LayoutAutodetector(
+        loader.project_state(), ProjectState.from_apps(django_apps)
+    )
+    changes = autodetector.changes(graph=loader.graph)
+    return [
+        operation.deconstruct()
+        for migration in changes.get("rebuilds", [])
+        for operation in migration.operations
+    ]
+
+
+def test_makemigrations_writes_a_layout_change_against_the_recorded_one(rebuilds):
+    # 0004 records the layout SINGLESTORE gives the readings: nothing to write.
+    assert detected() == []
+    with override_settings(SINGLESTORE={"SORT_KEYS": {"rebuilds.Reading": ["-value"]}}):
+        assert detected() == [
+            ("ApplyLayout", ["Reading"], {"previous": RECORDED, "layout": SORTED})
+        ]
+        out = StringIO()
+        call_command("makemigrations", "rebuilds", dry_run=True, stdout=out)
+        assert out.getvalue().splitlines()[-1] == (
+            "    ~ Apply the SINGLESTORE layout to the table of Reading"
+        )
+
+
+def test_an_operation_with_a_layout_applies_it_and_returns_to_the_previous(
+    rebuilds,
+):
+    migrate("0004")
+    loader = MigrationLoader(connection)
+    state = loader.project_state(("rebuilds", "0004_record_layout"))
+    operation = ApplyLayout("Reading", previous=RECORDED, layout=SORTED)
+    storage = connection.introspection.get_table_storage
+    with connection.schema_editor() as editor:
+        operation.database_forwards("rebuilds", editor, state, state)
+    with connection.cursor() as cursor:
+        assert storage(cursor, READING) == ("COLUMNSTORE", ("id",), (("value", True),))
+    with connection.schema_editor() as editor:
+        operation.database_backwards("rebuilds", editor, state, state)
+    with connection.cursor() as cursor:
+        assert storage(cursor, READING) == ("COLUMNSTORE", ("id",), ())
+    assert shape() == (column_types(8, "bigint"), STATIONS, READINGS)

@@ -5,7 +5,9 @@ A change SingleStore cannot make in place rebuilds the table
 rebuild reports through the ``django_singlestore.rebuild`` logger; while this
 command runs at verbosity 1 or more, those records (the table being rebuilt,
 the rows copied and the time taken, a recovered leftover) are also written to
-its output, each on its own line under the migration being applied::
+its output, each on its own line under the migration being applied (and the
+closing notice of model changes without a migration covers layout changes,
+see django_singlestore.layout.LayoutAutodetector)::
 
       Applying shop.0008_widen_total...
         Rebuilding table shop_order.
@@ -17,6 +19,7 @@ import logging
 from django.core.management.commands import migrate
 
 from ... import rebuild
+from ...layout import LayoutAutodetector
 
 
 class OutputHandler(logging.Handler):
@@ -39,6 +42,9 @@ class OutputHandler(logging.Handler):
 
 
 class Command(migrate.Command):
+    # Its closing "changes not yet reflected in a migration" covers layouts.
+    autodetector = LayoutAutodetector
+
     def handle(self, *args, **options):
         if options["verbosity"] < 1:
             return super().handle(*args, **options)

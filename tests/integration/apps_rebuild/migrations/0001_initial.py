@@ -10,12 +10,25 @@ class Migration(migrations.Migration):
     operations = [
         migrations.CreateModel(
             name="Station",
-            fields=[("code", models.CharField(max_length=4, primary_key=True))],
+            fields=[
+                (
+                    "code",
+                    models.CharField(max_length=4, primary_key=True, serialize=False),
+                )
+            ],
         ),
         migrations.CreateModel(
             name="Reading",
             fields=[
-                ("id", models.BigAutoField(primary_key=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
                 ("value", models.IntegerField()),
                 (
                     "station",

@@ -6,6 +6,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
-            "station", "code", models.CharField(max_length=8, primary_key=True)
+            "station",
+            "code",
+            models.CharField(max_length=8, primary_key=True, serialize=False),
         ),
     ]
