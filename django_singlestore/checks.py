@@ -7,6 +7,7 @@ or would drop a guarantee the model declares. Ids and texts live in
 """
 
 import difflib
+import re
 
 from django.apps import apps as django_apps
 from django.conf import settings as django_settings
@@ -24,6 +25,7 @@ from django.db.models.fields import AutoFieldMixin
 
 from .conf import ENV_STORAGE_PREFIX, ENV_UNENFORCED_PREFIX, get_settings
 from .fixes import layout_fixes, python_literal
+from .fulltext import fulltext_indexes
 from .rebuild import check_interrupted_rebuilds
 from .tables import (
     COLUMNSTORE_RULE,
@@ -126,6 +128,27 @@ CATALOG = {
         "columns.",
         "Make the field NOT NULL (null=False), or upgrade to SingleStore 8.9 or "
         "later, which indexes nullable vector columns.",
+    ),
+    "singlestore.E015": (
+        checks.Error,
+        "{label} has {count} FullTextIndex entries ({names}); SingleStore allows "
+        "one FULLTEXT key per table.",
+        "Put every field to search in one FullTextIndex(fields=[...]); a version "
+        "2 query names the field it searches (title:word).",
+    ),
+    "singlestore.E016": (
+        checks.Error,
+        "FullTextIndex {name!r} is on {label}, a {storage} table; SingleStore "
+        "creates FULLTEXT keys on columnstore tables only.",
+        "Store {label} as a columnstore table (SINGLESTORE['STORAGE'][{label!r}] "
+        "= 'COLUMNSTORE'), or remove the index.",
+    ),
+    "singlestore.E017": (
+        checks.Error,
+        "FullTextIndex {name!r} includes {field} ({db_type}); SingleStore "
+        "indexes CHAR, VARCHAR, TEXT, LONGTEXT and JSON columns only.",
+        "Remove {field_name!r} from the index's fields, or make it a CharField, "
+        "TextField or JSONField.",
     ),
     "singlestore.W001": (
         checks.Warning,
@@ -368,6 +391,54 @@ def _schema_messages(model):
     return found
 
 
+# The column types SingleStore's full-text indexes take (Working with
+# Full-Text Search: "JSON, CHAR, VARCHAR, TEXT, and LONGTEXT").
+_FULLTEXT_TYPES = re.compile(r"(char|varchar|text|longtext|json)\b", re.IGNORECASE)
+
+
+def _fulltext_messages(model, plan):
+    indexes = fulltext_indexes(model)
+    label = model._meta.label
+    if len(indexes) > 1:
+        names = ", ".join(repr(index.name) for index in indexes)
+        return [
+            message(
+                "singlestore.E015", model, label=label, count=len(indexes), names=names
+            )
+        ]
+    found = []
+    for index in indexes:
+        if plan.rowstore:
+            found.append(
+                message(
+                    "singlestore.E016",
+                    model,
+                    name=index.name,
+                    label=label,
+                    storage=plan.storage,
+                )
+            )
+        connection = connections[router.db_for_write(model)]
+        for name in index.fields:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # Django's models.E012 names it
+            db_type = field.db_type(connection) or ""
+            if not _FULLTEXT_TYPES.match(db_type):
+                found.append(
+                    message(
+                        "singlestore.E017",
+                        field,
+                        name=index.name,
+                        field=f"{label}.{name}",
+                        field_name=name,
+                        db_type=db_type,
+                    )
+                )
+    return found
+
+
 def check_model(model, settings=None):
     """Return the check messages of one model (concrete or auto-created m2m)."""
     try:
@@ -385,6 +456,7 @@ def check_model(model, settings=None):
         _unique_messages(model, plan)
         + _field_messages(model, plan)
         + _schema_messages(model)
+        + _fulltext_messages(model, plan)
         + _auto_messages(model, plan)
         + _lock_messages(model, plan, settings)
         + _vector_messages(model, plan)

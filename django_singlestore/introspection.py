@@ -11,7 +11,9 @@ out of :meth:`get_constraints`. An ``UNIQUE KEY ... UNENFORCED`` key is
 reported as ``unique: True`` (the model declares it unique, and migrations
 find it by that) with ``"enforced": False``. A ``VECTOR INDEX``, printed
 only by SHOW CREATE TABLE, has ``type`` ``"vec"`` and its ``index_type``,
-``metric`` and other ``options``. A computed column's expression,
+``metric`` and other ``options``. A FULLTEXT key has the type ``"ft"``
+(``FullTextIndex.suffix``) and its ``"version"`` (1 or 2). A computed
+column's expression,
 printed only by SHOW CREATE TABLE, is ``FieldInfo.computed`` (None for the
 other columns). A table without a PRIMARY KEY reports
 its AUTO_INCREMENT column, if any, as the primary key column (the column
@@ -31,6 +33,7 @@ from django.db.models import Index
 from singlestoredb.mysql.constants import FIELD_TYPE
 
 from .computed import COMPUTED_EXTRA, computed_columns
+from .fulltext import FullTextIndex
 from .vector.indexes import VectorIndex, parse_index_options
 
 FieldInfo = namedtuple(
@@ -92,6 +95,9 @@ def vector_indexes(ddl):
             "options": extra,
         }
     return found
+
+
+FULLTEXT_RE = re.compile(r"\n  FULLTEXT( USING VERSION 2)? KEY `((?:[^`]|``)+)`")
 
 
 class DatabaseIntrospection(BaseDatabaseIntrospection):
@@ -253,10 +259,18 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
         row = cursor.fetchone()
         return row[1] if row else ""
 
+    def _fulltext_versions(self, ddl):
+        # SHOW CREATE TABLE says USING VERSION 2; a bare FULLTEXT is version 1.
+        return {
+            name.replace("``", "`"): 2 if using else 1
+            for using, name in FULLTEXT_RE.findall(ddl)
+        }
+
     def get_constraints(self, cursor, table_name):
         constraints = {}
         ddl = self._create_table(cursor, table_name)
         unenforced = {name.replace("``", "`") for name in UNENFORCED_RE.findall(ddl)}
+        fulltext = self._fulltext_versions(ddl)
         for name, column, non_unique, index_type, order in self._statistics(
             cursor, table_name
         ):
@@ -272,8 +286,10 @@ class DatabaseIntrospection(BaseDatabaseIntrospection):
                     "index": True,
                     "check": False,
                     "foreign_key": None,
-                    "type": Index.suffix,
+                    "type": FullTextIndex.suffix if name in fulltext else Index.suffix,
                 }
+                if name in fulltext:
+                    constraints[name]["version"] = fulltext[name]
             constraints[name]["columns"].append(column)
             constraints[name]["orders"].append("DESC" if order == "D" else "ASC")
         constraints.update(vector_indexes(ddl))
