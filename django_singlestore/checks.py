@@ -150,6 +150,18 @@ CATALOG = {
         "Remove {field_name!r} from the index's fields, or make it a CharField, "
         "TextField or JSONField.",
     ),
+    "singlestore.E018": (
+        checks.Error,
+        "{admin} uses FullTextSearchMixin, but {label} has no FullTextIndex.",
+        "Add FullTextIndex(fields=[...]) to the model's Meta.indexes, or remove "
+        "the mixin.",
+    ),
+    "singlestore.E019": (
+        checks.Error,
+        "{admin}.search_fields names {name!r}, which is not a field of {label}'s "
+        "FullTextIndex {index!r}.",
+        "List only fields of the index, without lookups or prefixes ({fields}).",
+    ),
     "singlestore.W001": (
         checks.Warning,
         "The unique set from {origin} ({columns}) is declared UNENFORCED RELY, "

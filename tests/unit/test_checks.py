@@ -516,7 +516,7 @@ def test_checks_are_registered_by_the_app():
     )
     assert sorted(CATALOG) == sorted(
         [f"singlestore.E00{n}" for n in range(1, 10)]
-        + [f"singlestore.E01{n}" for n in range(0, 8)]
+        + [f"singlestore.E01{n}" for n in range(0, 10)]
         + [f"singlestore.W00{n}" for n in range(1, 10)]
         + ["singlestore.W010"]
         + ["singlestore.I001", "singlestore.I002", "singlestore.I003"]
