@@ -53,6 +53,61 @@ def test_match_on_a_table_without_fulltext(s2):
 
 
 @pytest.fixture
+def legacy(s2):
+    run(
+        s2,
+        "CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT, FULLTEXT nft (body))",
+        "INSERT INTO notes VALUES (1, 'pasta recipes'), (2, 'rose gardens')",
+    )
+    return s2
+
+
+def test_legacy_match_on_its_columns(legacy):
+    assert rows(
+        legacy, "SELECT id FROM notes WHERE MATCH (body) AGAINST ('pasta')"
+    ) == [(1,)]
+
+
+def test_version_2_match_on_a_legacy_index(legacy):
+    assert error_of(
+        legacy, "SELECT id FROM notes WHERE MATCH (TABLE notes) AGAINST ('pasta')"
+    ) == (
+        1706,
+        "MATCH (TABLE notes) AGAINST requires a FULLTEXT USING VERSION 2 index on"
+        " table 'notes'",
+    )
+
+
+@pytest.mark.parametrize("function", ["BM25", "BM25_GLOBAL"])
+def test_bm25_on_a_legacy_index(legacy, function):
+    assert error_of(legacy, f"SELECT {function}(notes, 'pasta') FROM notes") == (
+        1706,
+        f"{function} requires a FULLTEXT USING VERSION 2 index on table 'notes'",
+    )
+
+
+def test_match_names_a_base_table_not_a_cte(articles):
+    assert error_of(
+        articles,
+        "WITH a AS (SELECT id FROM articles) SELECT id FROM a"
+        " WHERE MATCH (TABLE a) AGAINST ('pasta')",
+    ) == (
+        1706,
+        "MATCH (TABLE a) AGAINST requires a FULLTEXT USING VERSION 2 index on"
+        " table 'a'",
+    )
+
+
+def test_bm25_and_match_in_one_ranked_select(articles):
+    # The hybrid_search shape: scores and window ranks over the base table.
+    assert rows(
+        articles,
+        "SELECT id, ROW_NUMBER() OVER (ORDER BY BM25(articles, 'roses') DESC, id)"
+        " AS r FROM articles ORDER BY r LIMIT 2",
+    ) == [(3, 1), (1, 2)]
+
+
+@pytest.fixture
 def vectors(s2):
     run(
         s2,

@@ -294,6 +294,11 @@ ERRORS = {
         "table '{table}'",
         "D/cloud/developer-resources/functional-extensions/working-with-full-text-search",
     ),
+    "fulltext_bm25": _other(
+        "{function} requires a FULLTEXT USING VERSION 2 index on table '{table}'",
+        "D/db/v9.1/reference/sql-reference/full-text-search-functions/bm-25 "
+        "(VERSION 2 FULLTEXT tables only; message inferred)",
+    ),
 }
 
 

@@ -401,7 +401,9 @@ def rewrite_match(session, items, ctx):
             inner = significant(items[group_at].items)
             if len(inner) >= 2 and inner[0].is_word("TABLE"):
                 table = _resolve(session, items, inner[1:])
-                cols = _fulltext_columns(session, table, inner[1].text.strip("`"))
+                cols = _fulltext_columns(
+                    session, table, inner[1].text.strip("`"), "fulltext_match"
+                )
                 items[group_at] = Raw("(" + cols + ")")
                 ctx.changed = True
         elif item.upper in ("BM25", "BM25_GLOBAL") and isinstance(items[i + 1], Group):
@@ -410,7 +412,9 @@ def rewrite_match(session, items, ctx):
             if len(args) != 2 or not args[0]:
                 continue
             table = _resolve(session, items, args[0])
-            cols = _fulltext_columns(session, table, args[0][-1].text.strip("`"))
+            cols = _fulltext_columns(
+                session, table, args[0][-1].text.strip("`"), "fulltext_bm25", item.upper
+            )
             query = render(strip(parts[1]))
             items[i] = Raw(f"MATCH ({cols}) AGAINST ({query})")
             items[i + 1] = Tok("ws", "")
@@ -422,9 +426,11 @@ def _resolve(session, items, name_items):
     return db or session.database, table
 
 
-def _fulltext_columns(session, target, label):
+def _fulltext_columns(session, target, label, refusal, function="MATCH"):
+    # The version 2 functions need a version 2 index (MATCH and BM25 pages):
+    # a legacy FULLTEXT key, a CTE or a derived table has none.
     db, table = target
     meta = session.known_table(db, table) if db else None
-    if meta is None or not meta.fulltext:
-        raise Refuse(errors.fail("fulltext_match", table=label))
+    if meta is None or not meta.fulltext or meta.fulltext.get("version") != 2:
+        raise Refuse(errors.fail(refusal, table=label, function=function))
     return ", ".join(quote_ident(c) for c in meta.fulltext["columns"])
