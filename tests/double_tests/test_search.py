@@ -7,6 +7,7 @@ for these simple one-word queries.
 
 import pytest
 
+from tests.double.sql.tokens import quote_string
 from tests.double_tests.util import error_of, rows, run
 
 
@@ -50,6 +51,91 @@ def test_match_on_a_table_without_fulltext(s2):
         "MATCH (TABLE plain) AGAINST requires a FULLTEXT USING VERSION 2 index on"
         " table 'plain'",
     )
+
+
+def matching(s2, query):
+    return [
+        row[0]
+        for row in rows(
+            s2,
+            "SELECT id FROM articles WHERE MATCH (TABLE articles) AGAINST ("
+            + quote_string(query)
+            + ") ORDER BY id",
+        )
+    ]
+
+
+# Lucene's classic query syntax as the double implements it (lucene.py): the
+# semantics of the Working with Full-Text Search page's operators.
+@pytest.mark.parametrize(
+    "query, ids",
+    [
+        ("title:database", [1]),
+        ("body:database", []),
+        ("title:roses", []),
+        ("body:roses", [3]),
+        ("nosuchfield:roses", []),
+        ('title:Database OR body:("Business Intelligence")', [1]),
+        ('body:"intelligence business"', []),
+        ('"business intelligence"', [1]),
+        ("pasta OR roses", [2, 3]),
+        ("pasta roses", [2, 3]),
+        ("pasta || roses", [2, 3]),
+        ("pasta AND roses", []),
+        ("roses AND tulips", [3]),
+        ("roses && tulips", [3]),
+        ("+roses +tulips", [3]),
+        ("roses NOT tulips", []),
+        ("(pasta OR roses) AND NOT tulips", [2]),
+        ("(pasta OR roses) -tulips", [2]),
+        ("(pasta OR roses) !tulips", [2]),
+        ("NOT pasta", []),
+        ("gard*", [3]),
+        ("garden", []),
+        ("roses~2", [3]),
+        ('"roses everywhere"~3', [3]),
+        ("roses^4", [3]),
+        ("title\\:cooking", [2]),
+        ("sauces\\*", [2]),
+    ],
+)
+def test_lucene_operators(articles, query, ids):
+    assert matching(articles, query) == ids
+
+
+@pytest.mark.parametrize(
+    "query, problem",
+    [
+        ("(pasta", "unbalanced parentheses"),
+        ("pasta)", "unbalanced parentheses"),
+        ('"pasta', "unterminated phrase"),
+        ("title:", "nothing to search after title:"),
+    ],
+)
+def test_lucene_syntax_errors(articles, query, problem):
+    assert error_of(
+        articles,
+        "SELECT id FROM articles WHERE MATCH (TABLE articles) AGAINST ("
+        + quote_string(query)
+        + ")",
+    ) == (1706, f"Full-text query syntax error: {problem}")
+
+
+def test_bm25_scores_what_the_query_matches(articles):
+    assert rows(
+        articles,
+        "SELECT id, BM25(articles, 'body:roses AND NOT title:cooking') > 0,"
+        " BM25_GLOBAL(articles, 'title:cooking') > 0 FROM articles ORDER BY id",
+    ) == [(1, 0, 0), (2, 0, 1), (3, 1, 0)]
+
+
+def test_a_row_with_more_occurrences_scores_higher(articles):
+    run(articles, "INSERT INTO articles VALUES (4, 'Roses', 'A history')")
+    assert rows(
+        articles,
+        "SELECT id FROM articles WHERE MATCH (TABLE articles) AGAINST ('roses')"
+        " ORDER BY BM25(articles, 'roses') DESC",
+    ) == [(3,), (4,)]
 
 
 @pytest.fixture

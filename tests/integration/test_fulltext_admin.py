@@ -48,7 +48,7 @@ def changelist(Book):
     Book.objects.bulk_create(
         [
             Book(id=1, title="Pasta every day", blurb="Recipes"),
-            Book(id=2, title="Roses", blurb="Growing roses for gardeners"),
+            Book(id=2, title="Roses", blurb="Growing roses, and pasta for gardeners"),
             Book(id=3, title="Tulips", blurb="Bulbs"),
         ]
     )

@@ -294,6 +294,12 @@ ERRORS = {
         "table '{table}'",
         "D/cloud/developer-resources/functional-extensions/working-with-full-text-search",
     ),
+    "lucene_syntax": _other(
+        "Full-text query syntax error: {problem}",
+        "D/cloud/developer-resources/functional-extensions/"
+        "working-with-full-text-search (Lucene's query parser refuses it; "
+        "message inferred)",
+    ),
     "fulltext_bm25": _other(
         "{function} requires a FULLTEXT USING VERSION 2 index on table '{table}'",
         "D/db/v9.1/reference/sql-reference/full-text-search-functions/bm-25 "

@@ -8,7 +8,7 @@ MATCH (TABLE t) AGAINST and BM25 use the table's FULLTEXT columns.
 
 import re
 
-from . import computed, errors
+from . import computed, errors, lucene
 from .catalog import SCHEMA
 from .ddl import is_name, qualified_name
 from .outcomes import Forward
@@ -21,6 +21,7 @@ from .tokens import (
     render,
     significant,
     split_commas,
+    string_value,
     strip,
 )
 from .translate import Raw, Refuse
@@ -383,16 +384,18 @@ _NOT_ALIAS = {
 
 
 def rewrite_match(session, items, ctx):
-    """MATCH (TABLE t) AGAINST (q) and BM25(t, q) on the FULLTEXT columns."""
+    """MATCH (TABLE t) AGAINST (q) and BM25(t, q) on the FULLTEXT columns.
+
+    A literal q becomes lucene.score_sql's expression; any other q (a column,
+    a variable) is searched as MariaDB natural-language text.
+    """
     for item in items:
         if isinstance(item, Group):
             rewrite_match(session, item.items, ctx)
     for i, item in enumerate(items):
         if item.kind != "word" or i + 1 >= len(items):
             continue
-        group_at = i + 1
-        while group_at < len(items) and items[group_at].kind in ("ws", "comment"):
-            group_at += 1
+        group_at = _next_significant(items, i + 1)
         if (
             item.upper == "MATCH"
             and group_at < len(items)
@@ -401,10 +404,18 @@ def rewrite_match(session, items, ctx):
             inner = significant(items[group_at].items)
             if len(inner) >= 2 and inner[0].is_word("TABLE"):
                 table = _resolve(session, items, inner[1:])
-                cols = _fulltext_columns(
+                columns = _fulltext_columns(
                     session, table, inner[1].text.strip("`"), "fulltext_match"
                 )
-                items[group_at] = Raw("(" + cols + ")")
+                against = _next_significant(items, group_at + 1)
+                query_at = _next_significant(items, against + 1)
+                literal = _literal_query(items, query_at, against)
+                if literal is None:
+                    items[group_at] = Raw("(" + _column_list(columns) + ")")
+                else:
+                    items[i] = Raw(_lucene_score(literal, columns))
+                    for gone in range(i + 1, query_at + 1):
+                        items[gone] = Tok("ws", "")
                 ctx.changed = True
         elif item.upper in ("BM25", "BM25_GLOBAL") and isinstance(items[i + 1], Group):
             parts = split_commas(items[i + 1].items)
@@ -412,13 +423,45 @@ def rewrite_match(session, items, ctx):
             if len(args) != 2 or not args[0]:
                 continue
             table = _resolve(session, items, args[0])
-            cols = _fulltext_columns(
+            columns = _fulltext_columns(
                 session, table, args[0][-1].text.strip("`"), "fulltext_bm25", item.upper
             )
-            query = render(strip(parts[1]))
-            items[i] = Raw(f"MATCH ({cols}) AGAINST ({query})")
+            if len(args[1]) == 1 and args[1][0].kind == "str":
+                items[i] = Raw(_lucene_score(string_value(args[1][0].text), columns))
+            else:
+                query = render(strip(parts[1]))
+                items[i] = Raw(f"MATCH ({_column_list(columns)}) AGAINST ({query})")
             items[i + 1] = Tok("ws", "")
             ctx.changed = True
+
+
+def _next_significant(items, at):
+    while at < len(items) and items[at].kind in ("ws", "comment"):
+        at += 1
+    return at
+
+
+def _literal_query(items, query_at, against):
+    """The text of AGAINST ('literal'), or None for any other argument."""
+    if against >= len(items) or not items[against].is_word("AGAINST"):
+        return None
+    if query_at >= len(items) or not isinstance(items[query_at], Group):
+        return None
+    inner = significant(items[query_at].items)
+    if len(inner) == 1 and inner[0].kind == "str":
+        return string_value(inner[0].text)
+    return None
+
+
+def _lucene_score(text, columns):
+    try:
+        return "(" + lucene.score_sql(text, columns) + ")"
+    except lucene.LuceneSyntaxError as error:
+        raise Refuse(errors.fail("lucene_syntax", problem=str(error))) from None
+
+
+def _column_list(columns):
+    return ", ".join(quote_ident(c) for c in columns)
 
 
 def _resolve(session, items, name_items):
@@ -433,4 +476,4 @@ def _fulltext_columns(session, target, label, refusal, function="MATCH"):
     meta = session.known_table(db, table) if db else None
     if meta is None or not meta.fulltext or meta.fulltext.get("version") != 2:
         raise Refuse(errors.fail(refusal, table=label, function=function))
-    return ", ".join(quote_ident(c) for c in meta.fulltext["columns"])
+    return meta.fulltext["columns"]
