@@ -30,9 +30,10 @@ from django.test.utils import (  # noqa: E402
     CaptureQueriesContext,
     setup_test_environment,
 )
-from shop.models import Customer, Order, Product  # noqa: E402
+from shop.models import Customer, Listing, Order, Product  # noqa: E402
 
 from django_singlestore.checks import check_model  # noqa: E402
+from django_singlestore.fulltext import BM25, Match, SearchQuery  # noqa: E402
 
 STEP = 0
 
@@ -210,6 +211,49 @@ def rejected_shape():
         say(f"    hint: {message.hint}")
 
 
+LISTINGS = [
+    ("MUG-1", "Red ceramic mug", "A dishwasher-safe mug for coffee and tea."),
+    ("PEN-2", "Blue ballpoint pen", "Smooth ink for notes, sketches and lists."),
+    ("POT-3", "Stoneware teapot", "Brews four cups of tea; keeps tea hot."),
+    ("BOOK-4", "Dotted notebook", "Paper for notes and for sketches."),
+]
+
+
+def search_the_catalog():
+    step("Full-text search over the product listings (FULLTEXT USING VERSION 2)")
+    for sku, title, description in LISTINGS:
+        product, _ = Product.objects.get_or_create(
+            sku=sku, defaults={"name": title.split()[-1].title(), "price": Decimal(5)}
+        )
+        Listing.objects.create(product=product, title=title, description=description)
+    with connection.cursor() as cursor:
+        # Recent writes reach the full-text index once flushed (see the docs).
+        cursor.execute("OPTIMIZE TABLE shop_listing FLUSH")
+    with CaptureQueriesContext(connection) as queries:
+        ranked = list(
+            Listing.objects.filter(Match("tea"))
+            .annotate(score=BM25("tea"))
+            .order_by("-score")
+        )
+    say("'tea', best match first: " + ", ".join(str(item) for item in ranked))
+    show_statements(queries)
+    titles = Listing.objects.filter(title__search="notebook").values_list(
+        "title", flat=True
+    )
+    say(f"title__search='notebook': {list(titles)}")
+    phrase = SearchQuery("dishwasher-safe mug", search_type="phrase")
+    say(
+        "the phrase 'dishwasher-safe mug': "
+        f"{list(Listing.objects.filter(Match(phrase)).values_list('title', flat=True))}"
+    )
+    hostile = "tea) OR title:*"
+    found = Listing.objects.filter(Match(hostile)).order_by("title")
+    say(
+        f"user input «{hostile}» is sent escaped, as «{SearchQuery(hostile).text()}»,"
+        f" and finds {[item.title for item in found]}"
+    )
+
+
 def admin_tour():
     step("The admin works: log in, add, change, search, filter, delete")
     setup_test_environment()
@@ -228,6 +272,11 @@ def admin_tour():
     say(f"changed country to {Customer.objects.get(pk=linus.pk).country}")
     found = client.get("/admin/shop/customer/", {"q": "Lin"}).context["cl"].result_count
     say(f"search 'Lin' found {found} customer(s)")
+    listings = client.get("/admin/shop/listing/", {"q": "sketches"}).context["cl"]
+    say(
+        "listing search 'sketches' (MATCH through FullTextSearchMixin): "
+        f"{sorted(item.title for item in listings.result_list)}"
+    )
     in_us = (
         client.get("/admin/shop/customer/", {"country": "US"})
         .context["cl"]
@@ -289,6 +338,7 @@ def main():
     unique_violation()
     refused_statement()
     rejected_shape()
+    search_the_catalog()
     admin_tour()
     change_a_layout()
     target = (

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Customer, Order, Product
+from django_singlestore.fulltext_admin import FullTextSearchMixin
+
+from .models import Customer, Listing, Order, Product
 
 
 @admin.register(Product)
@@ -20,3 +22,11 @@ class CustomerAdmin(admin.ModelAdmin):
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["id", "customer", "placed_at", "total"]
     list_filter = ["placed_at"]
+
+
+@admin.register(Listing)
+class ListingAdmin(FullTextSearchMixin, admin.ModelAdmin):
+    """The search box runs MATCH over the listing's full-text index."""
+
+    list_display = ["title", "product"]
+    search_fields = ["title", "description"]

@@ -1,5 +1,7 @@
 from django.db import models
 
+from django_singlestore.fulltext import FullTextIndex
+
 
 class Product(models.Model):
     """A reference table: copied to every node, so its unique SKU is enforced."""
@@ -34,3 +36,20 @@ class Order(models.Model):
 
     def __str__(self):
         return f"order {self.pk} of {self.customer}"
+
+
+class Listing(models.Model):
+    """A product's catalogue text: a sharded columnstore table (the storage
+    full-text indexes need) with one full-text index over its title and text."""
+
+    product = models.OneToOneField(
+        Product, models.CASCADE, primary_key=True, related_name="listing"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+
+    class Meta:
+        indexes = [FullTextIndex(fields=["title", "description"], name="listing_ft")]
+
+    def __str__(self):
+        return self.title
