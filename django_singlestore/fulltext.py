@@ -17,7 +17,15 @@ import re
 from django.core.exceptions import FieldError
 from django.db import NotSupportedError
 from django.db.backends.ddl_references import Columns, Statement, Table
-from django.db.models import CharField, Expression, FloatField, Index, TextField
+from django.db.models import (
+    CharField,
+    Expression,
+    FloatField,
+    Func,
+    Index,
+    JSONField,
+    TextField,
+)
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, Lookup
 
@@ -313,6 +321,36 @@ class BM25Global(_Score):
     """``BM25_GLOBAL(t, q)``: BM25 with the whole table's statistics."""
 
     function = "BM25_GLOBAL"
+
+
+class Highlight(Func):
+    """``HIGHLIGHT (expression) AGAINST (q[, max_fragments])``: the fragments
+    of the text that match, as ``{"fragments": [{"offset": ...,
+    "unique_term_count": ..., "text": ...}]}`` (the matches in ``<b>`` tags),
+    or None when nothing matches. It needs no index; SingleStore does not
+    support fuzzy and wildcard queries here."""
+
+    output_field = JSONField()
+
+    def __init__(self, expression, query, max_fragments=None):
+        if max_fragments is not None and (
+            isinstance(max_fragments, bool)
+            or not isinstance(max_fragments, int)
+            or max_fragments < 1
+        ):
+            raise ValueError(
+                "Highlight max_fragments must be a positive integer or None, not "
+                f"{max_fragments!r}."
+            )
+        super().__init__(expression)
+        self.query, self.max_fragments = _as_query(query), max_fragments
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        against, extra = "%s", [self.query.text()]
+        if self.max_fragments is not None:
+            against, extra = "%s, %s", [*extra, self.max_fragments]
+        return f"HIGHLIGHT ({sql}) AGAINST ({against})", [*params, *extra]
 
 
 class Search(Lookup):

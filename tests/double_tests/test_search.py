@@ -138,6 +138,46 @@ def test_a_row_with_more_occurrences_scores_higher(articles):
     ) == [(3,), (4,)]
 
 
+def test_highlight_marks_the_words_of_the_query(articles):
+    assert rows(
+        articles,
+        "SELECT id, HIGHLIGHT (body) AGAINST ('roses OR -tulips') FROM articles"
+        " ORDER BY id",
+    ) == [
+        (1, None),
+        (2, None),
+        (
+            3,
+            '{"fragments": [{"offset": 0, "unique_term_count": 1, "text":'
+            ' "<b>Roses</b> and tulips, <b>roses</b> everywhere"}]}',
+        ),
+    ]
+
+
+def test_highlight_fragments_and_their_limit(s2):
+    text = "'pasta " + "word " * 30 + "sauce'"
+    first = (
+        '{"offset": 0, "unique_term_count": 1, "text": "<b>pasta</b>'
+        + " word" * 19
+        + '"}'
+    )
+    second = (
+        '{"offset": 100, "unique_term_count": 1, "text": "'
+        + " word" * 11
+        + ' <b>sauce</b>"}'
+    )
+    assert rows(
+        s2,
+        f"SELECT HIGHLIGHT ({text}) AGAINST ('pasta sauce'),"
+        f" HIGHLIGHT ({text}) AGAINST ('pasta sauce', 1)",
+    ) == [
+        (
+            '{"fragments": [' + first + ", " + second + "]}",
+            '{"fragments": [' + first + "]}",
+        )
+    ]
+
+
 @pytest.fixture
 def legacy(s2):
     run(

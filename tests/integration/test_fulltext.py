@@ -15,6 +15,7 @@ from django_singlestore.fulltext import (
     BM25,
     BM25Global,
     FullTextIndex,
+    Highlight,
     Match,
     SearchQuery,
 )
@@ -403,3 +404,58 @@ def test_bad_indexes(kwargs, error):
     with pytest.raises(ValueError) as raised:
         FullTextIndex(**kwargs)
     assert str(raised.value) == error
+
+
+def test_highlight_returns_the_matching_fragments(tables, ft_models):
+    Article = ft_models[0]
+    queryset = (
+        Article.objects.filter(Match("roses"))
+        .annotate(marked=Highlight("body", "roses"))
+        .order_by("id")
+        .values_list("id", "marked")
+    )
+    rows, sql = sql_of(queryset)
+    assert sql == (
+        "SELECT `t_ft_article`.`id` AS `id`, HIGHLIGHT (`t_ft_article`.`body`)"
+        " AGAINST ('roses') AS `marked` FROM `t_ft_article` WHERE"
+        " MATCH (TABLE `t_ft_article`) AGAINST ('roses') ORDER BY 1 ASC"
+    )
+    assert rows == [
+        (
+            3,
+            {
+                "fragments": [
+                    {
+                        "offset": 0,
+                        "unique_term_count": 1,
+                        "text": "<b>Roses</b> and tulips, <b>roses</b> everywhere,"
+                        " <b>roses</b>",
+                    }
+                ]
+            },
+        ),
+        (4, None),
+    ]
+
+
+def test_highlight_with_a_fragment_limit(tables, ft_models):
+    Article = ft_models[0]
+    Article.objects.filter(id=1).update(body="pasta " + "word " * 30 + "pasta")
+    queryset = Article.objects.filter(id=1).annotate(
+        one=Highlight("body", SearchQuery("pasta"), max_fragments=1),
+        every=Highlight("body", "pasta"),
+    )
+    sql, params = queryset.query.sql_with_params()
+    assert "HIGHLIGHT (`t_ft_article`.`body`) AGAINST (%s, %s) AS `one`" in sql
+    row = queryset.get()
+    assert [f["offset"] for f in row.one["fragments"]] == [0]
+    assert [f["offset"] for f in row.every["fragments"]] == [0, 100]
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, "2"])
+def test_highlight_refuses_a_bad_fragment_limit(bad):
+    with pytest.raises(ValueError) as raised:
+        Highlight("body", "x", max_fragments=bad)
+    assert str(raised.value) == (
+        f"Highlight max_fragments must be a positive integer or None, not {bad!r}."
+    )

@@ -6,6 +6,7 @@ STATISTICS references become derived tables joined to the catalog;
 MATCH (TABLE t) AGAINST and BM25 use the table's FULLTEXT columns.
 """
 
+import json
 import re
 
 from . import computed, errors, lucene
@@ -417,6 +418,12 @@ def rewrite_match(session, items, ctx):
                     for gone in range(i + 1, query_at + 1):
                         items[gone] = Tok("ws", "")
                 ctx.changed = True
+        elif (
+            item.upper == "HIGHLIGHT"
+            and group_at < len(items)
+            and isinstance(items[group_at], Group)
+        ):
+            _rewrite_highlight(items, i, group_at, ctx)
         elif item.upper in ("BM25", "BM25_GLOBAL") and isinstance(items[i + 1], Group):
             parts = split_commas(items[i + 1].items)
             args = [significant(a) for a in parts]
@@ -433,6 +440,28 @@ def rewrite_match(session, items, ctx):
                 items[i] = Raw(f"MATCH ({_column_list(columns)}) AGAINST ({query})")
             items[i + 1] = Tok("ws", "")
             ctx.changed = True
+
+
+def _rewrite_highlight(items, i, group_at, ctx):
+    """HIGHLIGHT (expr) AGAINST ('q'[, n]) as the highlight routine; any other
+    shape is left to MariaDB (a syntax error)."""
+    against = _next_significant(items, group_at + 1)
+    args_at = _next_significant(items, against + 1)
+    if against >= len(items) or not items[against].is_word("AGAINST"):
+        return
+    if args_at >= len(items) or not isinstance(items[args_at], Group):
+        return
+    parts = split_commas(items[args_at].items)
+    query = significant(parts[0])
+    if len(parts) > 2 or len(query) != 1 or query[0].kind != "str":
+        return
+    words = json.dumps(lucene.highlight_words(string_value(query[0].text)))
+    limit = render(strip(parts[1])) if len(parts) == 2 else "NULL"
+    expression = render(items[group_at].items)
+    items[i] = Raw(f"{S}.highlight({expression}, {quote_string(words)}, {limit})")
+    for gone in range(i + 1, args_at + 1):
+        items[gone] = Tok("ws", "")
+    ctx.changed = True
 
 
 def _next_significant(items, at):

@@ -200,3 +200,30 @@ def score_sql(text, columns):
     """The MariaDB score expression of the Lucene query ``text``."""
     translator = _Translator(_lex(text), columns)
     return translator.query(None)
+
+
+def highlight_words(text):
+    """The words HIGHLIGHT marks: those of every clause not excluded."""
+    words, depth_skipped, skip_next = [], None, False
+    depth = 0
+    for kind, value in _lex(text):
+        if kind == "(":
+            depth += 1
+            if skip_next and depth_skipped is None:
+                depth_skipped, skip_next = depth, False
+            continue
+        if kind == ")":
+            if depth == depth_skipped:
+                depth_skipped = None
+            depth -= 1
+            continue
+        if kind == "mod":
+            skip_next = value == "-"
+            continue
+        if kind in ("op", "field") or depth_skipped is not None:
+            continue
+        if not skip_next:
+            found = value[0] if kind == "term" else value
+            words.extend(w for w in _WORD.findall(found.lower()) if w not in words)
+        skip_next = False
+    return words

@@ -188,6 +188,50 @@ BEGIN
   END WHILE;
   RETURN IF(op = 'D', acc, SQRT(acc));
 END""",
+    # HIGHLIGHT (D/cloud/reference/sql-reference/full-text-search-functions/
+    # highlight/): {"fragments": [{"offset", "unique_term_count", "text"}]}
+    # over fragments of highlight_fragment_size (100) characters that hold a
+    # query word, the words in <b></b>; NULL when none does. `words` is the
+    # JSON array of the query's words (lucene.highlight_words).
+    "highlight": r"""
+CREATE FUNCTION {s}.highlight(doc LONGTEXT CHARSET utf8mb4,
+  words LONGTEXT CHARSET utf8mb4, maxn BIGINT)
+RETURNS LONGTEXT CHARSET utf8mb4 DETERMINISTIC
+BEGIN
+  DECLARE pos BIGINT DEFAULT 0;
+  DECLARE n BIGINT DEFAULT 0;
+  DECLARE i INT;
+  DECLARE unique_terms INT;
+  DECLARE frag LONGTEXT CHARSET utf8mb4;
+  DECLARE marked LONGTEXT CHARSET utf8mb4;
+  DECLARE word LONGTEXT CHARSET utf8mb4;
+  DECLARE found LONGTEXT CHARSET utf8mb4 DEFAULT '[]';
+  IF doc IS NULL THEN RETURN NULL; END IF;
+  WHILE pos < CHAR_LENGTH(doc) AND (maxn IS NULL OR n < maxn) DO
+    SET frag = SUBSTRING(doc, pos + 1, 100);
+    SET marked = frag;
+    SET unique_terms = 0;
+    SET i = 0;
+    WHILE i < JSON_LENGTH(words) DO
+      SET word = JSON_UNQUOTE(JSON_EXTRACT(words, CONCAT('$[', i, ']')));
+      IF frag REGEXP CONCAT('(?i)\\b', word, '\\b') THEN
+        SET unique_terms = unique_terms + 1;
+        SET marked = REGEXP_REPLACE(marked, CONCAT('(?i)\\b(', word, ')\\b'),
+          '<b>\\1</b>');
+      END IF;
+      SET i = i + 1;
+    END WHILE;
+    IF unique_terms > 0 THEN
+      SET found = JSON_ARRAY_APPEND(found, '$', JSON_EXTRACT(CONCAT(
+        '{{"offset": ', pos, ', "unique_term_count": ', unique_terms,
+        ', "text": ', JSON_QUOTE(marked), '}}'), '$'));
+      SET n = n + 1;
+    END IF;
+    SET pos = pos + 100;
+  END WHILE;
+  IF n = 0 THEN RETURN NULL; END IF;
+  RETURN JSON_OBJECT('fragments', JSON_EXTRACT(found, '$'));
+END""",
     # Checks a JSON array against VECTOR(n) and returns it compact.
     "to_vector": """
 CREATE FUNCTION {s}.to_vector(v LONGTEXT CHARSET utf8mb4, n INT)
