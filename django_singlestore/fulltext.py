@@ -107,6 +107,12 @@ class SearchQuery:
         return f"<SearchQuery: {self.text_operand()}>"
 
 
+_LONE_NEGATION = (
+    "A negated SearchQuery matches nothing on its own (Lucene has no pure "
+    "negative query): write query & ~excluded."
+)
+
+
 class _Combined(SearchQuery):
     def __init__(self, operator, left, right):
         for side in (left, right):
@@ -117,12 +123,8 @@ class _Combined(SearchQuery):
         if isinstance(left, _Negated) or (
             isinstance(right, _Negated) and operator == "OR"
         ):
-            raise ValueError(
-                "A negated SearchQuery matches nothing on its own (Lucene has no "
-                "pure negative query): write query & ~excluded."
-            )
+            raise ValueError(_LONE_NEGATION)
         self.operator, self.left, self.right = operator, left, right
-        self.field = None
 
     def text(self):
         return f"{self.left.text_operand()} {self.operator} {self.right.text_operand()}"
@@ -131,13 +133,9 @@ class _Combined(SearchQuery):
 class _Negated(SearchQuery):
     def __init__(self, query):
         self.query = query
-        self.field = None
 
     def text(self):
-        raise ValueError(
-            "A negated SearchQuery matches nothing on its own (Lucene has no "
-            "pure negative query): write query & ~excluded."
-        )
+        raise ValueError(_LONE_NEGATION)
 
     def text_operand(self):
         return f"NOT ({self.query.text()})"
