@@ -368,6 +368,11 @@ class Search(Lookup):
         index = fulltext_index(model)
         indexed = [model._meta.get_field(name).column for name in index.fields]
         query = _as_query(self.rhs)
+        if getattr(query, "field", None):
+            raise FieldError(
+                f"{self.lhs.target.name}__search already names the field; pass a "
+                f"SearchQuery without field={query.field!r}, or use Match()."
+            )
         if index.version == 1:
             if indexed != [column]:
                 raise FieldError(

@@ -162,6 +162,24 @@ def test_search_lookup_names_the_field(tables, ft_models):
     assert found == [{"id": 4}]
 
 
+def test_search_lookup_with_a_query_naming_another_field(tables, ft_models):
+    Article = ft_models[0]
+    with pytest.raises(FieldError) as raised:
+        list(Article.objects.filter(body__search=SearchQuery("x", field="title")))
+    assert str(raised.value) == (
+        "body__search already names the field; pass a SearchQuery without"
+        " field='title', or use Match()."
+    )
+
+
+def test_search_lookup_takes_a_phrase(tables, ft_models):
+    Article = ft_models[0]
+    phrase = SearchQuery("business intelligence", search_type="phrase")
+    found, sql = sql_of(Article.objects.filter(body__search=phrase).values("id"))
+    assert found == [{"id": 1}]
+    assert sql.endswith(r"""AGAINST ('body:(\"business intelligence\")')""")
+
+
 def test_search_lookup_on_a_version_1_index(tables, ft_models):
     Note = ft_models[1]
     found, sql = sql_of(Note.objects.filter(text__search="pasta").values_list("id"))
