@@ -41,13 +41,15 @@ def hybrid_search(
     vector_weight=1.0,
     k=60,
     global_scores=False,
-    vector_higher_is_better=True,
+    vector_higher_is_better=None,
 ):
     """``queryset`` ranked by full-text ``text`` and ``vector`` together.
 
     ``text``: a string or SearchQuery. ``vector``: an expression scoring each
-    row's similarity to the query vector; pass a distance with
-    ``vector_higher_is_better=False``. ``global_scores`` uses BM25_GLOBAL
+    row against the query vector, such as ``DotProduct("embedding", q)``.
+    ``vector_higher_is_better`` says which way is nearer; by default it
+    follows the expression's ``nearest_first`` (the vector expressions of
+    django_singlestore.vector), else higher. ``global_scores`` uses BM25_GLOBAL
     (table-wide statistics) instead of BM25 (per partition). Slice the result
     for the top rows: ``hybrid_search(...)[:10]``.
     """
@@ -57,6 +59,8 @@ def hybrid_search(
         )
     if method == "rrf" and k < 0:
         raise ValueError(f"hybrid_search k must be 0 or more, not {k!r}.")
+    if vector_higher_is_better is None:
+        vector_higher_is_better = getattr(vector, "nearest_first", "DESC") == "DESC"
     if fulltext_index(queryset.model).version == 1:
         text_score = Match(text)
     else:

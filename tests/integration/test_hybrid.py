@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from django_singlestore.fulltext import FullTextIndex
 from django_singlestore.hybrid import hybrid_search
+from django_singlestore.vector import DotProduct, EuclideanDistance, VectorField
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +27,7 @@ def Product():
             name = models.CharField(max_length=100)
             description = models.TextField()
             closeness = models.FloatField()
+            embedding = VectorField(dimensions=3)
 
             class Meta:
                 app_label = "integration"
@@ -35,7 +37,8 @@ def Product():
         yield Product
 
 
-# id, name, description, closeness (the vector similarity to the query).
+# id, name, description, closeness (the vector similarity to the query),
+# and an embedding whose dot product with QUERY is that closeness.
 # The text ranking for "running": 1 (three times), then 2 (once); 3 and 4 do
 # not match. The vector ranking: 2, 3, 1, 4.
 PRODUCTS = [
@@ -51,7 +54,8 @@ def products(Product):
     with connection.schema_editor() as editor:
         editor.create_model(Product)
     Product.objects.bulk_create(
-        Product(id=i, name=n, description=d, closeness=c) for i, n, d, c in PRODUCTS
+        Product(id=i, name=n, description=d, closeness=c, embedding=[c, 0.5, 0])
+        for i, n, d, c in PRODUCTS
     )
     with connection.cursor() as cursor:
         cursor.execute("OPTIMIZE TABLE t_hy_product FLUSH")
@@ -64,16 +68,19 @@ def rrf(*ranks, k=60):
     return sum(1 / (k + rank) for rank in ranks)
 
 
+QUERY = [1.0, 0.0, 0.0]
+
 RRF_SQL = (
     "SELECT `t_hy_product`.`id`, `t_hy_product`.`name`,"
     " `t_hy_product`.`description`, `t_hy_product`.`closeness`,"
+    " `t_hy_product`.`embedding`,"
     " BM25(`t_hy_product`, 'running') AS `text_score`,"
     " `t_hy_product`.`closeness` AS `vector_score`,"
     " (CASE WHEN BM25(`t_hy_product`, 'running') > 0.0e0 THEN (1.0e0 / (60.0e0"
     " + ROW_NUMBER() OVER (ORDER BY BM25(`t_hy_product`, 'running') DESC,"
     " `t_hy_product`.`id` ASC))) ELSE 0.0e0 END + (1.0e0 / (60.0e0 + ROW_NUMBER()"
     " OVER (ORDER BY `t_hy_product`.`closeness` DESC, `t_hy_product`.`id` ASC))))"
-    " AS `hybrid_score` FROM `t_hy_product` ORDER BY 7 DESC LIMIT 3"
+    " AS `hybrid_score` FROM `t_hy_product` ORDER BY 8 DESC LIMIT 3"
 )
 
 
@@ -189,3 +196,34 @@ def test_bad_arguments(Product, kwargs, error):
     with pytest.raises(ValueError) as raised:
         hybrid_search(Product.objects.all(), text="x", vector=F("closeness"), **kwargs)
     assert str(raised.value) == error
+
+
+def test_rrf_with_a_dot_product_of_vectors(products):
+    queryset = hybrid_search(
+        products.objects.all(), text="running", vector=DotProduct("embedding", QUERY)
+    )
+    sql, params = queryset.query.sql_with_params()
+    assert (
+        "ROW_NUMBER() OVER (ORDER BY DOT_PRODUCT(`t_hy_product`.`embedding`, %s)"
+        " DESC, `t_hy_product`.`id` ASC)" in sql
+    )
+    assert params.count("[1.0,0.0,0.0]") == 2
+    rows = list(queryset)
+    assert [p.id for p in rows] == [2, 1, 3, 4]
+    assert [p.vector_score for p in rows] == pytest.approx([0.9, 0.2, 0.8, 0.1])
+    assert [p.hybrid_score for p in rows] == pytest.approx(
+        [rrf(2, 1), rrf(1, 3), rrf(2), rrf(4)]
+    )
+
+
+def test_a_distance_ranks_nearest_first_by_itself(products):
+    # EUCLIDEAN_DISTANCE to [1, 0.5, 0] is 1 - closeness: the vector ranking
+    # is 2, 3, 1, 4 as for the dot product, with no flag to pass.
+    queryset = hybrid_search(
+        products.objects.all(),
+        text="running",
+        vector=EuclideanDistance("embedding", [1.0, 0.5, 0.0]),
+    )
+    sql, params = queryset.query.sql_with_params()
+    assert "EUCLIDEAN_DISTANCE(`t_hy_product`.`embedding`, %s) ASC" in sql
+    assert [p.id for p in queryset] == [2, 1, 3, 4]
