@@ -30,10 +30,13 @@ from django.test.utils import (  # noqa: E402
     CaptureQueriesContext,
     setup_test_environment,
 )
+from shop.embeddings import embed  # noqa: E402
 from shop.models import Customer, Listing, Order, Product  # noqa: E402
 
 from django_singlestore.checks import check_model  # noqa: E402
 from django_singlestore.fulltext import BM25, Match, SearchQuery  # noqa: E402
+from django_singlestore.hybrid import hybrid_search  # noqa: E402
+from django_singlestore.vector import DotProduct  # noqa: E402
 
 STEP = 0
 
@@ -225,7 +228,12 @@ def search_the_catalog():
         product, _ = Product.objects.get_or_create(
             sku=sku, defaults={"name": title.split()[-1].title(), "price": Decimal(5)}
         )
-        Listing.objects.create(product=product, title=title, description=description)
+        Listing.objects.create(
+            product=product,
+            title=title,
+            description=description,
+            embedding=embed(f"{title} {description}"),
+        )
     with connection.cursor() as cursor:
         # Recent writes reach the full-text index once flushed (see the docs).
         cursor.execute("OPTIMIZE TABLE shop_listing FLUSH")
@@ -252,6 +260,33 @@ def search_the_catalog():
         f"user input «{hostile}» is sent escaped, as «{SearchQuery(hostile).text()}»,"
         f" and finds {[item.title for item in found]}"
     )
+
+
+def semantic_and_hybrid_search():
+    step("Semantic search (VECTOR embeddings) and one hybrid query")
+    question = "something to write with"
+    nearest = Listing.objects.annotate(
+        similarity=DotProduct("embedding", embed(question))
+    ).order_by("-similarity")[:2]
+    say(
+        f"nearest to {question!r} (no word in common needed): "
+        + ", ".join(f"{item} ({item.similarity:.2f})" for item in nearest)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        ranked = list(
+            hybrid_search(
+                Listing.objects.all(),
+                text="tea",
+                vector=DotProduct("embedding", embed("a hot drink")),
+            )[:3]
+        )
+    say("hybrid: the word 'tea' and the idea 'a hot drink', by reciprocal rank fusion")
+    for item in ranked:
+        say(
+            f"  {item.title}: text {item.text_score:.2f}, vector "
+            f"{item.vector_score:.2f}, hybrid {item.hybrid_score:.4f}"
+        )
+    show_statements(queries)
 
 
 def admin_tour():
@@ -339,6 +374,7 @@ def main():
     refused_statement()
     rejected_shape()
     search_the_catalog()
+    semantic_and_hybrid_search()
     admin_tour()
     change_a_layout()
     target = (

@@ -1,6 +1,7 @@
 from django.db import models
 
 from django_singlestore.fulltext import FullTextIndex
+from django_singlestore.vector import VectorField
 
 
 class Product(models.Model):
@@ -40,13 +41,15 @@ class Order(models.Model):
 
 class Listing(models.Model):
     """A product's catalogue text: a sharded columnstore table (the storage
-    full-text indexes need) with one full-text index over its title and text."""
+    full-text indexes need) with one full-text index over its title and text,
+    and the text's embedding (shop.embeddings) for semantic search."""
 
     product = models.OneToOneField(
         Product, models.CASCADE, primary_key=True, related_name="listing"
     )
     title = models.CharField(max_length=200)
     description = models.TextField()
+    embedding = VectorField(dimensions=8)
 
     class Meta:
         indexes = [FullTextIndex(fields=["title", "description"], name="listing_ft")]
