@@ -347,11 +347,11 @@ def change_a_layout():
         "SORT_KEYS": {"shop.Order": ["total"]},
     }
     say("SINGLESTORE now shards orders by id and sorts them by total;")
-    say("migration shop.0002 holds ApplyLayout('Order'), applied again under it:")
+    say("migration shop.0003 holds ApplyLayout('Order'), applied again under it:")
     rows = Order.objects.order_by("pk").values_list("pk", "customer", "total")
     before = list(rows)
     with override_settings(SINGLESTORE=layout):
-        call_command("migrate", "shop", "0001", verbosity=0)
+        call_command("migrate", "shop", "0002", verbosity=0)
         call_command("migrate", "shop", verbosity=1)
         with connection.cursor() as cursor:
             storage, shard, sort = connection.introspection.get_table_storage(

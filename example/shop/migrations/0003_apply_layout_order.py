@@ -8,9 +8,9 @@ class Migration(migrations.Migration):
     a database created under the current settings; see the demo's last step
     and docs/ref/schema-changes.rst)."""
 
-    dependencies = [("shop", "0001_initial")]
+    dependencies = [("shop", "0002_listing")]
 
-    # Unapplied, it returns the table to the layout of 0001.
+    # Unapplied, it returns the table to the layout of 0001_initial.
     operations = [
         ApplyLayout(
             "Order",
