@@ -8,13 +8,21 @@
   in plaintext with a server that does not offer TLS.
 - Using a connection the driver has closed raises OperationalError (as
   Django's MySQL backend does), not InterfaceError, which is no DatabaseError.
+- The driver's option registry is read once per connection, not for every
+  statement: its ``fusion.enabled`` (management commands run by the client)
+  and ``debug.queries`` (statements printed to stderr) options, which it
+  otherwise looks up twice per statement, take effect for connections opened
+  after they are set. With both off (their defaults) a statement goes
+  straight to the server.
 """
 
 import time
 
+from singlestoredb.config import get_option
 from singlestoredb.mysql import err
 from singlestoredb.mysql.connection import Connection as ProtocolConnection
-from singlestoredb.mysql.constants import CLIENT, CR
+from singlestoredb.mysql.constants import CLIENT, COMMAND, CR
+from singlestoredb.mysql.cursors import Cursor as ProtocolCursor
 
 from .tls import REQUIRED_MODES
 
@@ -22,11 +30,26 @@ from .tls import REQUIRED_MODES
 EXPIRED = 0.001
 
 
+class Cursor(ProtocolCursor):
+    def execute(self, query, args=None, infile_stream=None):
+        if self._get_db().log_queries:
+            return super().execute(query, args, infile_stream)
+        # The driver's execute() less its per-statement debug.queries lookup.
+        while self.nextset():
+            pass
+        query = self.mogrify(query, args)
+        result = self._query(query, infile_stream=infile_stream)
+        self._executed = query
+        return result
+
+
 class Connection(ProtocolConnection):
     def __init__(self, *, ssl_mode=None, **kwargs):
         self._ssl_mode = ssl_mode
         self._deadline = None
-        super().__init__(**kwargs)
+        self.fusion_enabled = bool(get_option("fusion.enabled"))
+        self.log_queries = bool(get_option("debug.queries"))
+        super().__init__(cursorclass=Cursor, **kwargs)
 
     def _where(self):
         if self.unix_socket:
@@ -86,6 +109,20 @@ class Connection(ProtocolConnection):
                 "plaintext connection.",
             )
         return super()._request_authentication()
+
+    def query(self, sql, unbuffered=False, infile_stream=None):
+        if self.fusion_enabled:
+            return super().query(sql, unbuffered, infile_stream)
+        # The driver's query() less its per-statement fusion.enabled lookup:
+        # with Fusion off every statement goes to the server.
+        self._is_committable = True
+        if isinstance(sql, str):
+            sql = sql.encode(self.encoding, "surrogateescape")
+        self._local_infile_stream = infile_stream
+        self._execute_command(COMMAND.COM_QUERY, sql)
+        self._affected_rows = self._read_query_result(unbuffered=unbuffered)
+        self._local_infile_stream = None
+        return self._affected_rows
 
     def _execute_command(self, command, sql):
         if self._sock is None:
