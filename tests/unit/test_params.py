@@ -50,6 +50,7 @@ def dbshell(**entries):
 
 FIXED = {
     "charset": "utf8mb4",
+    "autocommit": None,
     "client_found_rows": True,
     "parse_json": False,
     "interpolate_query_with_empty_args": True,
