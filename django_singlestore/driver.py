@@ -61,6 +61,11 @@ class Connection(ProtocolConnection):
         # Set-up reads and writes get the time left instead (see _bound).
         self._read_timeout = self._write_timeout = None
         self._deadline = time.monotonic() + self.connect_timeout
+        # Only the set-up's reads and writes are bounded: instance attributes
+        # shadow the driver's methods until the connection is made, so the
+        # statements after it pay nothing for the bound.
+        self._read_bytes = self._bounded_read_bytes
+        self._write_bytes = self._bounded_write_bytes
         try:
             super().connect(sock)
         except err.OperationalError as error:
@@ -75,6 +80,7 @@ class Connection(ProtocolConnection):
                 "PORT, or raise OPTIONS['connect_timeout'].",
             ) from error
         finally:
+            del self._read_bytes, self._write_bytes
             self._deadline = None
             self._read_timeout, self._write_timeout = saved
         # Normal reads and writes: no timeout, or read_timeout/write_timeout,
@@ -82,14 +88,14 @@ class Connection(ProtocolConnection):
         self._sock.settimeout(None)
 
     def _bound(self):
-        if self._deadline is not None and self._sock is not None:
+        if self._sock is not None:
             self._sock.settimeout(max(self._deadline - time.monotonic(), EXPIRED))
 
-    def _read_bytes(self, num_bytes):
+    def _bounded_read_bytes(self, num_bytes):
         self._bound()
         return super()._read_bytes(num_bytes)
 
-    def _write_bytes(self, data):
+    def _bounded_write_bytes(self, data):
         self._bound()
         return super()._write_bytes(data)
 

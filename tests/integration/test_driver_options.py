@@ -93,3 +93,17 @@ def test_autocommit_off_in_the_settings_is_applied_on_connect():
         assert wrapper.get_autocommit() is False
     finally:
         wrapper.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_connect_timeout_bounds_only_the_set_up(wrapper):
+    wrapper.settings_dict["OPTIONS"] = {"connect_timeout": 5}
+    wrapper.ensure_connection()
+    # The bounded reads and writes were the set-up's only: the statements
+    # use the driver's own methods and a socket without a timeout.
+    assert "_read_bytes" not in vars(wrapper.connection)
+    assert "_write_bytes" not in vars(wrapper.connection)
+    assert wrapper.connection._sock.gettimeout() is None
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT 5103")
+        assert cursor.fetchone() == (5103,)
