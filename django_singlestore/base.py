@@ -277,7 +277,15 @@ class DatabaseWrapper(BaseDatabaseWrapper):
 
     @async_unsafe
     def create_cursor(self, name=None):
-        return CursorWrapper(self.connection.cursor(), self.savepoints)
+        if name is None:
+            return CursorWrapper(self.connection.cursor(), self.savepoints)
+        return CursorWrapper(self.connection.streaming_cursor(), self.savepoints)
+
+    @async_unsafe
+    def chunked_cursor(self):
+        # QuerySet.iterator() streams its rows (driver.Connection.streaming_cursor);
+        # DISABLE_SERVER_SIDE_CURSORS keeps Django from asking for this cursor.
+        return self._cursor(name="iterator")
 
     def _commit(self):
         self.savepoints.reset()

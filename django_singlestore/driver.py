@@ -14,20 +14,31 @@
   otherwise looks up twice per statement, take effect for connections opened
   after they are set. With both off (their defaults) a statement goes
   straight to the server.
+- :meth:`Connection.streaming_cursor` reads a result from the server as it is fetched
+  (``QuerySet.iterator()``). Any other command on the connection while a
+  result is still streaming first reads that result's remaining rows into
+  the cursor, so the other command runs and the iteration goes on with every
+  row (the driver would discard them).
 """
 
 import time
+import weakref
+from collections import deque
 
 from singlestoredb.config import get_option
 from singlestoredb.mysql import err
 from singlestoredb.mysql.connection import Connection as ProtocolConnection
+from singlestoredb.mysql.connection import MySQLResultSV
 from singlestoredb.mysql.constants import CLIENT, COMMAND, CR
 from singlestoredb.mysql.cursors import Cursor as ProtocolCursor
+from singlestoredb.mysql.cursors import SSCursor, SSCursorSV
 
 from .tls import REQUIRED_MODES
 
 # Socket timeout for a read or write whose deadline has already passed.
 EXPIRED = 0.001
+# Rows per read when a stream's rest is read ahead.
+READ_AHEAD = 1000
 
 
 class Cursor(ProtocolCursor):
@@ -43,10 +54,75 @@ class Cursor(ProtocolCursor):
         return result
 
 
+class Streaming:
+    """What both streaming cursors (with and without the driver's C
+    extension) add to the driver's unbuffered cursor."""
+
+    # The rows read ahead of the fetches when the connection was needed for
+    # another command (see Connection._execute_command), or None.
+    _rest = None
+
+    def _query(self, q, infile_stream=None):
+        conn = self._get_db()
+        if conn.streaming is self:
+            # Executed again: the unread rows of the previous result are
+            # not wanted.
+            conn.streaming = None
+            self._result._finish_unbuffered_query()
+        self._rest = None
+        result = super()._query(q, infile_stream)
+        if self._result is not None and self._result.unbuffered_active:
+            conn.streaming = self
+        return result
+
+    def read_rest(self):
+        rest = deque()
+        while rows := super().fetchmany(READ_AHEAD):
+            rest.extend(rows)
+        self._rest = rest
+
+    def fetchone(self):
+        if self._rest is None:
+            return super().fetchone()
+        return self._rest.popleft() if self._rest else None
+
+    def fetchmany(self, size=None):
+        if self._rest is None:
+            return super().fetchmany(size)
+        count = min(size or self.arraysize, len(self._rest))
+        return [self._rest.popleft() for _ in range(count)]
+
+    def fetchall(self):
+        if self._rest is None:
+            return super().fetchall()
+        rows = list(self._rest)
+        self._rest.clear()
+        return rows
+
+    def __iter__(self):
+        return iter(self.fetchone, None)
+
+    def close(self):
+        conn = self._connection
+        if conn is not None and conn.streaming is self:
+            conn.streaming = None
+        self._rest = None
+        super().close()
+
+
+class StreamingCursor(Streaming, SSCursor, Cursor):
+    pass
+
+
+class AcceleratedStreamingCursor(Streaming, SSCursorSV, Cursor):
+    pass
+
+
 class Connection(ProtocolConnection):
     def __init__(self, *, ssl_mode=None, **kwargs):
         self._ssl_mode = ssl_mode
         self._deadline = None
+        self._streaming = None
         self.fusion_enabled = bool(get_option("fusion.enabled"))
         self.log_queries = bool(get_option("debug.queries"))
         super().__init__(cursorclass=Cursor, **kwargs)
@@ -130,6 +206,20 @@ class Connection(ProtocolConnection):
         self._local_infile_stream = None
         return self._affected_rows
 
+    def streaming_cursor(self):
+        if self.resultclass is MySQLResultSV:
+            return AcceleratedStreamingCursor(self)
+        return StreamingCursor(self)
+
+    @property
+    def streaming(self):
+        """The StreamingCursor whose result is being read, or None."""
+        return self._streaming() if self._streaming is not None else None
+
+    @streaming.setter
+    def streaming(self, cursor):
+        self._streaming = weakref.ref(cursor) if cursor is not None else None
+
     def _execute_command(self, command, sql):
         if self._sock is None:
             raise err.OperationalError(
@@ -137,4 +227,8 @@ class Connection(ProtocolConnection):
                 "The connection to the server has been closed; a new "
                 "connection is needed.",
             )
+        cursor = self.streaming
+        if cursor is not None:
+            self.streaming = None
+            cursor.read_rest()
         return super()._execute_command(command, sql)
