@@ -33,6 +33,7 @@ from singlestoredb.mysql.constants import CLIENT, COMMAND, CR
 from singlestoredb.mysql.cursors import Cursor as ProtocolCursor
 from singlestoredb.mysql.cursors import SSCursor, SSCursorSV
 
+from .descriptions import result_class
 from .tls import REQUIRED_MODES
 
 # Socket timeout for a read or write whose deadline has already passed.
@@ -125,7 +126,10 @@ class Connection(ProtocolConnection):
         self._streaming = None
         self.fusion_enabled = bool(get_option("fusion.enabled"))
         self.log_queries = bool(get_option("debug.queries"))
+        # Parsed column descriptions, by packet bytes (descriptions.py).
+        self.descriptions = {}
         super().__init__(cursorclass=Cursor, **kwargs)
+        self.resultclass = result_class(self.resultclass)
 
     def _where(self):
         if self.unix_socket:
@@ -207,7 +211,7 @@ class Connection(ProtocolConnection):
         return self._affected_rows
 
     def streaming_cursor(self):
-        if self.resultclass is MySQLResultSV:
+        if issubclass(self.resultclass, MySQLResultSV):
             return AcceleratedStreamingCursor(self)
         return StreamingCursor(self)
 
