@@ -27,41 +27,39 @@ def run(cursor, sql):
     return cursor.fetchall(), [column[0] for column in cursor.description]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_repeated_result_shape_is_parsed_once(parses):
+def on_a_new_connection(*statements):
     connection.close()
     with connection.cursor() as cursor:
-        first = run(cursor, "SELECT 7 AS a, 'x' AS b")
-        second = run(cursor, "SELECT 8 AS a, 'y' AS b")
-    assert first == ([(7, "x")], ["a", "b"])
-    assert second == ([(8, "y")], ["a", "b"])
+        return [run(cursor, sql) for sql in statements]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_result_shape_is_parsed_once(parses):
+    assert on_a_new_connection(
+        "SELECT 7 AS a, 'x' AS b", "SELECT 8 AS a, 'y' AS b"
+    ) == [
+        ([(7, "x")], ["a", "b"]),
+        ([(8, "y")], ["a", "b"]),
+    ]
     assert parses == [2]
     assert len(connection.connection.descriptions) == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_column_that_differs_is_parsed_anew(parses):
-    connection.close()
-    with connection.cursor() as cursor:
-        number = run(cursor, "SELECT 7 AS a")
-        text = run(cursor, "SELECT '7' AS a")
-        renamed = run(cursor, "SELECT 7 AS c")
-    assert number == ([(7,)], ["a"])
-    assert text == ([("7",)], ["a"])
-    assert renamed == ([(7,)], ["c"])
+    assert on_a_new_connection("SELECT 7 AS a", "SELECT '7' AS a", "SELECT 7 AS c") == [
+        ([(7,)], ["a"]),
+        ([("7",)], ["a"]),
+        ([(7,)], ["c"]),
+    ]
     assert parses == [1, 1, 1]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_cache_is_bounded(monkeypatch):
     monkeypatch.setattr(descriptions, "CACHED_SHAPES", 3)
-    connection.close()
-    with connection.cursor() as cursor:
-        for number in range(5):
-            assert run(cursor, f"SELECT 1 AS c{number}") == (
-                [(1,)],
-                [f"c{number}"],
-            )
+    shapes = [f"SELECT 1 AS c{number}" for number in range(5)]
+    assert on_a_new_connection(*shapes) == [([(1,)], [f"c{n}"]) for n in range(5)]
     # Full at the fourth shape: emptied, then the fourth and fifth kept.
     assert len(connection.connection.descriptions) == 2
 
