@@ -39,6 +39,12 @@ JSON_TEXT_LOOKUPS = (
 )
 
 
+# Parameters per bulk statement (bulk_create, bulk_update, deletion batches):
+# a statement, and the memory to build it, stays a few MB however many
+# objects are given.
+BULK_PARAMETERS = 50_000
+
+
 # Parsers for temporal values that arrive as text: COALESCE or GREATEST of a
 # column and a parameter is a string on the MySQL family.
 TEXT_PARSERS = {
@@ -77,6 +83,10 @@ class DatabaseOperations(MySQLDatabaseOperations):
         "JSONField": "JSON",
     }
     cast_char_field_without_max_length = "LONGTEXT"
+
+    def bulk_batch_size(self, fields, objs):
+        # Django's MySQL backend sends every object in one statement.
+        return max(1, min(len(objs), BULK_PARAMETERS // max(1, len(fields))))
 
     def last_executed_query(self, cursor, sql, params):
         # The driver records the statement only after it succeeds; bind the
