@@ -35,8 +35,11 @@ lint: $(STAMP)
 django-suite-full: $(STAMP)
 	$(WITH_DB) $(PY) scripts/django_suite.py --full --baseline
 
+# roundtrip.py: the double's own overhead; orm.py: this backend against
+# Django's MySQL backend (its table also goes to bench/orm-latest.md).
 bench: $(STAMP)
 	$(WITH_DB) $(PY) bench/roundtrip.py
+	$(WITH_DB) $(PY) bench/orm.py
 
 # BENCH_ARGS, e.g. "--search-rows 1000" on the test double (see bench/README.md).
 bench-vector: $(STAMP)
