@@ -7,8 +7,9 @@ replayed on a plain ``singlestoredb`` cursor ("raw"). Every repetition runs
 the three configurations in a rotated order, and the table reports, per
 workload, the median over the repetitions of the per-repetition ratios of
 client CPU (``time.process_time``: the server's processes are not counted)
-and of wall time. The 1,000,000-row ``.iterator()`` runs in a child process
-per configuration, which also reports its peak RSS growth.
+and of wall time. The 1,000,000-row ``.iterator()`` and ``bulk_create()``
+run in a child process per configuration, which also reports its peak RSS
+growth; a relay counts the commands each configuration sends to connect.
 
 Ratios are printed and written to bench/orm-latest.md, never asserted.
 Run it with ``make bench`` (or ``scripts/with-database.sh .venv/bin/python
@@ -411,8 +412,8 @@ def rss_kib(field):
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-def iterate_child(config):
-    from django.db import connection, connections
+def iterate_run(config):
+    from django.db import connections
     from orm_app.models import Reading
 
     alias = "mysql" if config == "mysql" else "default"
@@ -425,36 +426,63 @@ def iterate_child(config):
 
         def run():
             cursor.execute(sql, params)
+            count = 0
             while rows := cursor.fetchmany(CHUNK):
-                count[0] += len(rows)
-    else:
-        connections[alias].ensure_connection()
+                count += len(rows)
+            return count
 
-        def run():
-            for _ in queryset.iterator(chunk_size=CHUNK):
-                count[0] += 1
+        return run
+    connections[alias].ensure_connection()
 
-    count = [0]
-    connection.ensure_connection()
+    def run():
+        return sum(1 for _ in queryset.iterator(chunk_size=CHUNK))
+
+    return run
+
+
+def bulk_run(config):
+    from django.db import connections
+    from orm_app.models import Entry
+
+    alias = "mysql" if config == "mysql" else "default"
+    connections[alias].ensure_connection()
+    Entry.objects.using(alias).all().delete()
+    objs = [Entry(number=n, label=f"entry {n}") for n in range(ITERATOR_ROWS)]
+
+    def run():
+        Entry.objects.using(alias).bulk_create(objs)
+        return Entry.objects.using(alias).count()
+
+    return run
+
+
+CHILD_RUNS = {"iterator": iterate_run, "bulk_create": bulk_run}
+
+
+def child(kind, config):
+    run = CHILD_RUNS[kind](config)
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to VmRSS
     start = rss_kib("VmRSS")
-    cpu, wall = timed(run)
+    gc.collect()
+    cpu, wall = time.process_time(), time.perf_counter()
+    count = run()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     growth = rss_kib("VmHWM") - start
-    if count[0] != ITERATOR_ROWS:
-        raise SystemExit(f"{config}: iterated {count[0]} rows, not {ITERATOR_ROWS}")
+    if count != ITERATOR_ROWS:
+        raise SystemExit(f"{kind}, {config}: {count} rows, not {ITERATOR_ROWS}")
     print(f"{cpu} {wall} {growth}")
 
 
-def iterate(config):
+def in_child(kind, config):
     done = subprocess.run(
-        [sys.executable, __file__, "--iterate", config],
+        [sys.executable, __file__, "--child", kind, config],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode:
-        return done.stderr.strip().splitlines()[-1][:120]
+        return (done.stderr.strip().splitlines() or ["no output"])[-1][:120]
     cpu, wall, growth = done.stdout.split()
     return float(cpu), float(wall), int(growth)
 
@@ -463,7 +491,7 @@ def iterate(config):
 
 
 def count_round_trips():
-    """{config: client commands sent while connecting}."""
+    """{config: client commands sent to connect and close (COM_QUIT)}."""
     from relay import CommandCounter
 
     s = server()
@@ -486,7 +514,8 @@ def count_round_trips():
                 finally:
                     wrapper.settings_dict.clear()
                     wrapper.settings_dict.update(saved)
-            counts[config] = relay.commands()
+        # After the relay's threads ended: the client's last packet counted.
+        counts[config] = relay.commands()
     return counts
 
 
@@ -494,7 +523,11 @@ def fmt(value):
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def report(rows, iterator, trips, repetitions):
+# Each child-process measure and the configurations it runs in.
+CHILD_CONFIGS = {"iterator": CONFIGS, "bulk_create": ("ours", "mysql")}
+
+
+def report(rows, children, trips, repetitions):
     lines = [
         f"ORM benchmark: {repetitions} repetitions, configurations alternating; "
         "medians of per-repetition ratios.",
@@ -524,21 +557,25 @@ def report(rows, iterator, trips, repetitions):
         ]
     lines += [
         "",
-        f"`.iterator()` over {ITERATOR_ROWS:,} rows (one child process each):",
+        f"{ITERATOR_ROWS:,} rows, one child process each (`.iterator(chunk_size="
+        f"{CHUNK})`; `bulk_create()` of model instances made before the "
+        "measure):",
         "",
-        "| configuration | CPU s | wall s | peak RSS growth MiB |",
-        "|---|---|---|---|",
+        "| measure | configuration | CPU s | wall s | peak RSS growth MiB |",
+        "|---|---|---|---|---|",
     ]
-    for config, result in iterator.items():
+    for (kind, config), result in children.items():
         if isinstance(result, str):
-            lines.append(f"| {config} | failed | | |")
-            notes.append(f"- iterator, {config}: {result}")
+            lines.append(f"| {kind} | {config} | failed | | |")
+            notes.append(f"- {kind}, {config}: {result}")
         else:
             cpu, wall, growth = result
-            lines.append(f"| {config} | {cpu:.2f} | {wall:.2f} | {growth / 1024:.1f} |")
+            lines.append(
+                f"| {kind} | {config} | {cpu:.2f} | {wall:.2f} | {growth / 1024:.1f} |"
+            )
     lines += [
         "",
-        "Client commands sent while connecting: "
+        "Client commands sent to connect and close: "
         + ", ".join(f"{config} {count}" for config, count in trips.items())
         + ".",
     ]
@@ -554,11 +591,12 @@ def main():
     for name, workload in WORKLOADS.items():
         print(f"{name} ...", flush=True)
         rows[name] = measure(workload, repetitions)
-    iterator = {}
-    for config in CONFIGS:
-        print(f"iterator, {config} ...", flush=True)
-        iterator[config] = iterate(config)
-    text = report(rows, iterator, count_round_trips(), repetitions)
+    children = {}
+    for kind, configs in CHILD_CONFIGS.items():
+        for config in configs:
+            print(f"{kind} {ITERATOR_ROWS:,}, {config} ...", flush=True)
+            children[kind, config] = in_child(kind, config)
+    text = report(rows, children, count_round_trips(), repetitions)
     RESULTS.write_text(text)
     print()
     print(text, end="")
@@ -566,7 +604,7 @@ def main():
 
 if __name__ == "__main__":
     configure()
-    if sys.argv[1:2] == ["--iterate"]:
-        iterate_child(sys.argv[2])
+    if sys.argv[1:2] == ["--child"]:
+        child(*sys.argv[2:4])
     else:
         main()
