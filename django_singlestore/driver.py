@@ -14,11 +14,11 @@
   otherwise looks up twice per statement, take effect for connections opened
   after they are set. With both off (their defaults) a statement goes
   straight to the server.
-- :meth:`Connection.streaming_cursor` reads a result from the server as it is fetched
-  (``QuerySet.iterator()``). Any other command on the connection while a
-  result is still streaming first reads that result's remaining rows into
-  the cursor, so the other command runs and the iteration goes on with every
-  row (the driver would discard them).
+- ``Connection.streaming_cursor()`` reads a result from the server as it is
+  fetched (``QuerySet.iterator()``). Any other command on the connection
+  while a result is still streaming first reads that result's remaining rows
+  into the cursor, so the other command runs and the iteration goes on with
+  every row (the driver would discard them).
 """
 
 import time
