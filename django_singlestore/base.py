@@ -260,8 +260,7 @@ class DatabaseWrapper(BaseDatabaseWrapper):
         # parameter sequence (even an empty one) is given. autocommit=None
         # keeps the server's mode on connect: Django's connect() then sets
         # the AUTOCOMMIT setting, which costs a statement only when the
-        # server's mode differs. (The isolation level needs no statement:
-        # READ COMMITTED is the only one SingleStore runs.)
+        # server's mode differs.
         kwargs.update(
             autocommit=None,
             client_found_rows=True,
@@ -274,6 +273,13 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     @async_unsafe
     def get_new_connection(self, conn_params):
         return Connection(**conn_params)
+
+    def init_connection_state(self):
+        super().init_connection_state()
+        if self.isolation_level:
+            with self.cursor() as cursor:
+                level = self.isolation_level.upper()
+                cursor.execute(f"SET SESSION TRANSACTION ISOLATION LEVEL {level}")
 
     @async_unsafe
     def create_cursor(self, name=None):

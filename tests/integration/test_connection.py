@@ -65,14 +65,16 @@ def test_server_data_from_one_query():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_new_connection_sends_nothing_and_reads_server_data_once():
+def test_new_connection_sets_isolation_and_reads_server_data_once():
     wrapper = DatabaseWrapper(dict(connection.settings_dict))
     wrapper.force_debug_cursor = True
     try:
         wrapper.ensure_connection()
-        # The version check ran on the first connection of the alias; READ
-        # COMMITTED and autocommit are already the server's.
-        assert wrapper.queries == []
+        # The version check ran on the first connection of the alias;
+        # autocommit is already the server's.
+        assert [query["sql"] for query in wrapper.queries] == [
+            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+        ]
         assert wrapper.connection.get_autocommit() is True
         with CaptureQueriesContext(wrapper) as captured:
             reads = (
