@@ -27,9 +27,7 @@ def test_delete_model_sends_drop_table_without_cascade():
     with CaptureQueriesContext(connection) as captured:
         with connection.schema_editor() as editor:
             editor.delete_model(Gadget)
-    assert [query["sql"] for query in captured] == [
-        "DROP TABLE `t_documented_gadget`"
-    ]
+    assert [query["sql"] for query in captured] == ["DROP TABLE `t_documented_gadget`"]
     assert "t_documented_gadget" not in connection.introspection.table_names()
 
 

@@ -23,7 +23,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import checks
 from django.core.management import call_command
-from django.db import connection, models
+from django.db import DataError, NotSupportedError, OperationalError, connection, models
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.test.utils import isolate_apps, override_settings
 
@@ -470,3 +471,266 @@ def test_inspectdb(shop):
         assert [field.column for field in model._meta.local_concrete_fields] == (
             columns(table)
         )
+
+
+# The schema changes of tests/integration/apps_layouts/changes, on tables with
+# rows: what each layout's Order table holds when SINGLESTORE changes for
+# ApplyLayout (0005) before it changes back (0006), a different storage type,
+# shard key or sort key each time.
+CHANGED_LAYOUT = {
+    "auto": "reference-sorted",
+    "auto-by-sku": "rowstore-by-customer",
+    "columnstore": "rowstore-by-customer",
+    "columnstore-by-customer": "rowstore-keyless",
+    "columnstore-by-sku": "reference-sorted",
+    "columnstore-by-sku-sorted": "columnstore",
+    "columnstore-keyless": "columnstore-sorted",
+    "columnstore-sorted": "columnstore-by-sku",
+    "columnstore-unenforced": "reference",
+    "reference": "columnstore-keyless",
+    "reference-sorted": "rowstore",
+    "rowstore": "columnstore-by-sku-sorted",
+    "rowstore-by-customer": "auto",
+    "rowstore-by-sku": "rowstore-reference",
+    "rowstore-keyless": "rowstore-by-sku",
+    "rowstore-reference": "columnstore-by-customer",
+}
+# The unique steps, each a migration that adds a unique set and one that
+# removes it: the set's origin as the checks name it, and its key line.
+UNIQUE_STEPS = {
+    "0007_unique_sku": (
+        "field 'sku' (sku)",
+        "UNIQUE KEY `layouts_order_sku_3506a559_uniq` (`sku`)",
+    ),
+    "0009_add_constraint": (
+        "constraint 'layouts_order_customer_sku' (customer_id, sku)",
+        "UNIQUE KEY `layouts_order_customer_sku` (`customer_id`,`sku`)",
+    ),
+    "0011_unique_together": (
+        "unique_together ('sku', 'quantity') (sku, quantity)",
+        "UNIQUE KEY `layouts_order_sku_quantity_2aa2490b_uniq` (`sku`,`quantity`)",
+    ),
+}
+SHARDED_BY_ID = "the shard key is (id)."
+SHARDED_BY_CUSTOMER = "the shard key is (customer_id)."
+KEYLESS = "the table is keyless-sharded (SHARD KEY ()), so equal values"
+E001 = (
+    "singlestore.E001: The unique set from {} cannot be enforced: SingleStore "
+    "enforces a unique key on a sharded table only when it contains every "
+    "shard-key column, and {}"
+)
+E001_KEYLESS = "singlestore.E001: The unique set from {} cannot be enforced: {}"
+E002 = (
+    "singlestore.E002: The unique set from {} cannot be enforced: a columnstore "
+    "table holds more than one unique key only when all of them are "
+    "single-column, and this table already has PRIMARY KEY (id)."
+)
+BY_ID_REFUSALS = dict.fromkeys(UNIQUE_STEPS, (E001, SHARDED_BY_ID))
+KEYLESS_REFUSALS = dict.fromkeys(UNIQUE_STEPS, (E001_KEYLESS, KEYLESS))
+BY_CUSTOMER_REFUSALS = {
+    "0007_unique_sku": (E001, SHARDED_BY_CUSTOMER),
+    "0011_unique_together": (E001, SHARDED_BY_CUSTOMER),
+}
+REFERENCE_REFUSALS = {
+    "0009_add_constraint": (E002, ""),
+    "0011_unique_together": (E002, ""),
+}
+# Which unique steps each layout refuses before any DDL, with the check.
+REFUSED = {
+    "columnstore": BY_ID_REFUSALS,
+    "columnstore-sorted": BY_ID_REFUSALS,
+    "rowstore": BY_ID_REFUSALS,
+    "columnstore-keyless": KEYLESS_REFUSALS,
+    "rowstore-keyless": KEYLESS_REFUSALS,
+    "columnstore-by-customer": BY_CUSTOMER_REFUSALS,
+    "rowstore-by-customer": BY_CUSTOMER_REFUSALS,
+    "reference": REFERENCE_REFUSALS,
+    "reference-sorted": REFERENCE_REFUSALS,
+}
+# Layouts whose plan enforces a multi-column unique set on a columnstore
+# table, where AddConstraint and AlterUniqueTogether run ALTER TABLE ... ADD
+# UNIQUE KEY and SingleStore refuses it (1706) instead of a rebuild.
+ADD_UNIQUE_KEY_1706 = {
+    "auto",
+    "auto-by-sku",
+    "columnstore-by-customer",
+    "columnstore-by-sku",
+    "columnstore-by-sku-sorted",
+}
+NARROWING = (
+    "Refusing to change column layouts_order.sku from varchar(40) to "
+    "varchar(10): 1 row holds a value that does not fit the new type. Nothing "
+    "was changed. Fix or delete those rows in a data migration first, or keep "
+    "the wider type."
+)
+SCHEMA_CHANGES = {"layouts": "tests.integration.apps_layouts.changes"}
+LATEST = datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC)
+
+
+def applied():
+    """The names of the applied layouts migrations, in order."""
+    return sorted(
+        name
+        for (app, name) in MigrationRecorder(connection).applied_migrations()
+        if app == "layouts"
+    )
+
+
+def fake(target):
+    call_command(
+        "migrate", "layouts", target, fake=True, verbosity=0, stdout=StringIO()
+    )
+
+
+def test_schema_changes(shop, request):
+    """Every schema change of apps_layouts/changes forward and backward on one
+    layout, the rows and keys checked after each step."""
+    name = shop.layout
+    if name in ADD_UNIQUE_KEY_1706:
+        request.applymarker(
+            pytest.mark.xfail(
+                raises=OperationalError,
+                strict=True,
+                reason="AddConstraint of an enforceable unique set on a "
+                "columnstore table runs ALTER TABLE ADD UNIQUE KEY (error 1706) "
+                "instead of rebuilding the table",
+            )
+        )
+    with override_settings(MIGRATION_MODULES=SCHEMA_CHANGES):
+        try:
+            schema_changes(shop, name)
+        finally:
+            MigrationRecorder(connection).migration_qs.filter(
+                app="layouts", name__gt="0002"
+            ).delete()
+
+
+def schema_changes(shop, name):
+    migrate("0002")
+    ada = shop.Customer.objects.create(email="ada@example.com", name="Ada")
+    grace = shop.Customer.objects.create(email="grace@example.com", name="Grace")
+    low = shop.Order.objects.create(
+        customer=ada, sku="s1", quantity=-(2**31), placed=MAY_1, data={}
+    )
+    high = shop.Order.objects.create(
+        customer=grace,
+        sku="x" * 20,
+        quantity=2**31 - 1,
+        placed=LATEST,
+        data={"size": "L", "gift": None},
+        note="n" * 40,
+    )
+    high.tags.set([shop.Tag.objects.create(name="rush")])
+    present = shop.Gift.objects.create(
+        customer=ada, sku="żółw", quantity=0, placed=MAY_2, wrapping="red"
+    )
+    one, two, three = low.pk, high.pk, present.pk
+    rows = [
+        (one, "Ada", "s1", -(2**31), naive(MAY_1), {}, "", None),
+        (
+            two,
+            "Grace",
+            "x" * 20,
+            2**31 - 1,
+            naive(LATEST),
+            {"size": "L", "gift": None},
+            "n" * 40,
+            None,
+        ),
+        (three, "Ada", "żółw", 0, naive(MAY_2), {}, "", "red"),
+    ]
+    assert orders() == rows
+    keyword, base_keys, _ = DDL[name]
+    quantity = "KEY `layouts_order_quantity_5b9f4287` (`quantity`)"
+    hash_suffix = HASH if keyword in ("TABLE", "REFERENCE TABLE") else ""
+
+    def keys(extra=(), layout_name=name):
+        keyword, base, _ = DDL[layout_name]
+        suffix = HASH if keyword in ("TABLE", "REFERENCE TABLE") else ""
+        return sorted([*base, quantity + suffix, *extra])
+
+    def check(target, expected_keys):
+        assert orders() == rows, target
+        assert order_tags() == (("x" * 20, "rush"),), target
+        assert sorted(key_lines("layouts_order")) == expected_keys, target
+
+    # AlterField: an index, then the indexed column's type; a widening; NULL
+    # allowed in note and customer_id.
+    migrate("0003")
+    check("0003", keys())
+    fetch("UPDATE layouts_order SET note = NULL WHERE id IN (%s, %s)", (one, three))
+    rows[0], rows[2] = (*rows[0][:6], None, None), (*rows[2][:6], None, "red")
+    check("0003 NULLs", keys())
+
+    # NULL -> NOT NULL with a default.
+    migrate("0004")
+    rows[0], rows[2] = (*rows[0][:6], "-", None), (*rows[2][:6], "-", "red")
+    check("0004", keys())
+
+    # ApplyLayout after SINGLESTORE changed, then after it changed back.
+    other = CHANGED_LAYOUT[name]
+    with override_settings(SINGLESTORE=LAYOUTS[other]):
+        migrate("0005")
+        assert show_create("layouts_order")[0] == (
+            f"CREATE {DDL[other][0]} `layouts_order` ("
+        )
+        check("0005", keys(layout_name=other))
+    migrate("0006")
+    assert show_create("layouts_order")[0] == f"CREATE {keyword} `layouts_order` ("
+    check("0006", keys())
+
+    # The unique sets: added where the plan enforces them, else refused.
+    refused = REFUSED.get(name, {})
+    unenforced = " UNENFORCED RELY" if name == "columnstore-unenforced" else ""
+    previous = {
+        "0007_unique_sku": "0006",
+        "0009_add_constraint": "0008",
+        "0011_unique_together": "0010",
+    }
+    current = name
+    for step, (origin, line) in UNIQUE_STEPS.items():
+        removal = f"{int(step[:4]) + 1:04}"
+        if step in refused:
+            template, reason = refused[step]
+            with pytest.raises(NotSupportedError) as refusal:
+                migrate(step[:4])
+            assert str(refusal.value).startswith(
+                "SingleStore cannot hold the unique keys of the table "
+                "layouts_order. " + template.format(origin, reason)
+            )
+            check(step, keys())
+            assert applied()[-1].startswith(previous[step])
+            fake(removal)
+            continue
+        if name == "auto" and step == "0007_unique_sku":
+            # AUTO shards Order by its one unique set, and the removal keeps
+            # that shard key (check singlestore.W007 reports the drift).
+            current = "auto-by-sku"
+        migrate(step[:4])
+        check(step, keys([line + (unenforced or hash_suffix)], current))
+        migrate(removal)
+        check(removal, keys(layout_name=current))
+
+    # A narrowing the rows do not fit.
+    with pytest.raises(DataError) as narrowing:
+        migrate("0013")
+    assert str(narrowing.value) == NARROWING
+    check("0013", keys())
+    assert applied()[-1] == "0012_no_unique_together"
+
+    # Backwards, step by step, to before 0003.
+    for step, (_, line) in reversed(UNIQUE_STEPS.items()):
+        before = previous[step]
+        if step in refused:
+            fake(before)
+            continue
+        migrate(step[:4])
+        check(f"{step} back", keys([line + (unenforced or hash_suffix)]))
+        migrate(before)
+        check(f"{before} back", keys())
+    migrate("0004")
+    check("0004 back", keys())
+    migrate("0003")
+    check("0003 back", keys())
+    migrate("0002")
+    check("0002 back", sorted(base_keys))

@@ -31,10 +31,16 @@ def fixture_file(tmp_path):
                     "pk": 71,
                     "fields": {"name": "loaded", "price": "2.50", "tags": [70]},
                 },
-                {"model": "integration.category", "pk": 72,
-                 "fields": {"slug": "s", "name": "c"}},
-                {"model": "integration.counter", "pk": "c1",
-                 "fields": {"hits": 1, "label": ""}},
+                {
+                    "model": "integration.category",
+                    "pk": 72,
+                    "fields": {"slug": "s", "name": "c"},
+                },
+                {
+                    "model": "integration.counter",
+                    "pk": "c1",
+                    "fields": {"hits": 1, "label": ""},
+                },
             ]
         )
     )
