@@ -10,6 +10,15 @@ change and delete views, dumpdata and loaddata (into empty and into filled
 tables), delete with cascade, the migration back and to zero; and inspectdb of
 every table.
 
+test_schema_changes takes Order, holding rows with values at the edges of
+their types and NULLs, through the migrations of apps_layouts/changes forward
+and back, checking the rows and the keys after each: AlterField (an index
+and the type of the indexed column, a widening, NULL -> NOT NULL with a
+default, a foreign key's nullability), ApplyLayout after SINGLESTORE changed
+and after it changed back, a unique field, AddConstraint/RemoveConstraint and
+AlterUniqueTogether (refused before any DDL, with the check, where the plan
+cannot enforce the set), and a narrowing the rows do not fit.
+
 On sharded layouts Customer is sharded by ``email`` so its unique key is
 enforced, except in the UNENFORCED_UNIQUE layout.
 """
@@ -576,6 +585,32 @@ def applied():
     )
 
 
+def order_columns():
+    """layouts_order's columns in order: name, type, nullable."""
+    return fetch(
+        "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'layouts_order' "
+        "ORDER BY ORDINAL_POSITION"
+    )
+
+
+def order_columns_at(quantity="int(11)", sku="varchar(20)", nulls=""):
+    """order_columns() for these column types, ``nulls`` the nullable columns."""
+    types = {
+        "id": "bigint(20)",
+        "sku": sku,
+        "quantity": quantity,
+        "placed": "datetime(6)",
+        "data": "json",
+        "customer_id": "bigint(20)",
+        "note": "varchar(40)",
+    }
+    return tuple(
+        (column, kind, "YES" if column in nulls.split() else "NO")
+        for column, kind in types.items()
+    )
+
+
 def fake(target):
     call_command(
         "migrate", "layouts", target, fake=True, verbosity=0, stdout=StringIO()
@@ -649,13 +684,16 @@ def schema_changes(shop, name):
         suffix = HASH if keyword in ("TABLE", "REFERENCE TABLE") else ""
         return sorted([*base, quantity + suffix, *extra])
 
-    def check(target, expected_keys):
+    def check(target, expected_keys, columns=None):
+        assert order_columns() == (columns or widened), target
         assert orders() == rows, target
         assert order_tags() == (("x" * 20, "rush"),), target
         assert sorted(key_lines("layouts_order")) == expected_keys, target
 
     # AlterField: an index, then the indexed column's type; a widening; NULL
     # allowed in note and customer_id.
+    assert order_columns() == order_columns_at()
+    widened = order_columns_at("bigint(20)", "varchar(40)", "customer_id note")
     migrate("0003")
     check("0003", keys())
     fetch("UPDATE layouts_order SET note = NULL WHERE id IN (%s, %s)", (one, three))
@@ -665,6 +703,7 @@ def schema_changes(shop, name):
     # NULL -> NOT NULL with a default.
     migrate("0004")
     rows[0], rows[2] = (*rows[0][:6], "-", None), (*rows[2][:6], "-", "red")
+    widened = order_columns_at("bigint(20)", "varchar(40)", "customer_id")
     check("0004", keys())
 
     # ApplyLayout after SINGLESTORE changed, then after it changed back.
@@ -682,14 +721,10 @@ def schema_changes(shop, name):
     # The unique sets: added where the plan enforces them, else refused.
     refused = REFUSED.get(name, {})
     unenforced = " UNENFORCED RELY" if name == "columnstore-unenforced" else ""
-    previous = {
-        "0007_unique_sku": "0006",
-        "0009_add_constraint": "0008",
-        "0011_unique_together": "0010",
-    }
     current = name
     for step, (origin, line) in UNIQUE_STEPS.items():
-        removal = f"{int(step[:4]) + 1:04}"
+        number = int(step[:4])
+        before, removal = f"{number - 1:04}", f"{number + 1:04}"
         if step in refused:
             template, reason = refused[step]
             with pytest.raises(NotSupportedError) as refusal:
@@ -699,7 +734,7 @@ def schema_changes(shop, name):
                 "layouts_order. " + template.format(origin, reason)
             )
             check(step, keys())
-            assert applied()[-1].startswith(previous[step])
+            assert applied()[-1].startswith(before)
             fake(removal)
             continue
         if name == "auto" and step == "0007_unique_sku":
@@ -720,7 +755,7 @@ def schema_changes(shop, name):
 
     # Backwards, step by step, to before 0003.
     for step, (_, line) in reversed(UNIQUE_STEPS.items()):
-        before = previous[step]
+        before = f"{int(step[:4]) - 1:04}"
         if step in refused:
             fake(before)
             continue
@@ -729,8 +764,9 @@ def schema_changes(shop, name):
         migrate(before)
         check(f"{before} back", keys())
     migrate("0004")
-    check("0004 back", keys())
+    check("0005 back", keys())
     migrate("0003")
-    check("0003 back", keys())
+    nullable = order_columns_at("bigint(20)", "varchar(40)", "customer_id note")
+    check("0004 back", keys(), nullable)
     migrate("0002")
-    check("0002 back", sorted(base_keys))
+    check("0003 back", sorted(base_keys), order_columns_at())
