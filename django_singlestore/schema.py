@@ -436,30 +436,37 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         new_model = rebuild.altered_model(model, new_field=field)
         rebuild.Rebuild(self, new_model, {field.column: value}).run()
 
+    # A migration passes the model of its new state, which already declares
+    # the added set: the table's current keys are those of the model without it.
+
     def add_constraint(self, model, constraint):
         constraints = [
             existing
             for existing in model._meta.constraints
             if existing.name != constraint.name
         ]
+        old_model = rebuild.altered_model(model, constraints=constraints)
         new_model = rebuild.altered_model(model, constraints=[*constraints, constraint])
-        if not self._rebuild_for_uniques(model, new_model):
+        if not self._rebuild_for_uniques(old_model, new_model):
             super().add_constraint(model, constraint)
 
     def alter_unique_together(self, model, old_unique_together, new_unique_together):
-        new_model = rebuild.altered_model(
-            model, unique_together=[tuple(names) for names in new_unique_together]
+        old_model, new_model = (
+            rebuild.altered_model(
+                model, unique_together=[tuple(names) for names in together]
+            )
+            for together in (old_unique_together, new_unique_together)
         )
-        if not self._rebuild_for_uniques(model, new_model):
+        if not self._rebuild_for_uniques(old_model, new_model):
             super().alter_unique_together(
                 model, old_unique_together, new_unique_together
             )
 
-    def _rebuild_for_uniques(self, model, new_model):
+    def _rebuild_for_uniques(self, old_model, new_model):
         """Rebuild the table when ``new_model`` adds an enforced unique key to a
         columnstore table, which SingleStore refuses in place; return whether
         it did. An impossible key is refused here, before any SQL."""
-        plan, new_plan = tables.plan_for(model), tables.plan_for(new_model)
+        plan, new_plan = tables.plan_for(old_model), tables.plan_for(new_model)
         added = {frozenset(key.columns) for key in new_plan.uniques} - {
             frozenset(key.columns) for key in plan.uniques
         }
