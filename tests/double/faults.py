@@ -10,6 +10,7 @@ statements that any client sends through the proxy.
     DOUBLE SET DEFAULT_TABLE_TYPE '<columnstore|rowstore>'
     DOUBLE SHOW FAULTS
     DOUBLE SHOW SETTINGS
+    DOUBLE SHOW LENIENT
 
 Faults are proxy-wide: armed from one connection, they apply to statements
 from every connection (Python `re.search` on the statement text), oldest
@@ -21,7 +22,8 @@ ROLLBACK the proxy first rolls back the connection's open transaction on
 MariaDB, as InnoDB does after a deadlock (see TRANSACTIONS.md). Each fault
 that acts uses one of its TIMES; without TIMES it stays until DOUBLE FAULT
 CLEAR. Faults see COM_QUERY text only (not prepared statements), one DOUBLE
-statement per COM_QUERY.
+statement per COM_QUERY. SHOW LENIENT answers for the connection that sends
+it: how many of its statements touched each lenient gap (sql/lenient.py).
 """
 
 import re
@@ -42,6 +44,7 @@ _GRAMMAR = [
                        re.I | re.S)),
     ("show", re.compile(r"SHOW\s+FAULTS", re.I)),
     ("settings", re.compile(r"SHOW\s+SETTINGS", re.I)),
+    ("lenient", re.compile(r"SHOW\s+LENIENT", re.I)),
 ]
 _CONTROL = re.compile(r"\s*DOUBLE\b\s*(.*?)[\s;]*\Z", re.I | re.S)
 VERSION_FORMAT = re.compile(r"\d+\.\d+\.\d+\Z")
@@ -53,7 +56,8 @@ SYNTAX_HELP = (
     "'<regex>' [TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | "
     "DOUBLE FAULT LATENCY <ms> ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | "
     "DOUBLE SET MEMSQL_VERSION '<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE "
-    "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS"
+    "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS | "
+    "DOUBLE SHOW LENIENT"
 )
 
 
@@ -67,7 +71,7 @@ def _unquote(text):
 
 @dataclass
 class Command:
-    action: str  # "arm", "clear", "set", "show", "settings"
+    action: str  # "arm", "clear", "set", "show", "settings", "lenient"
     fault: "Fault | None" = None
     name: str = ""
     value: str = ""

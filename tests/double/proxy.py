@@ -18,7 +18,7 @@ import pymysql
 
 from tests.double import protocol as p
 from tests.double.faults import ControlError, FaultRegistry, parse_control
-from tests.double.sql import Engine, Fail, Forward, Ok
+from tests.double.sql import Engine, Fail, Forward, Ok, lenient
 
 log = logging.getLogger("tests.double.proxy")
 
@@ -37,6 +37,7 @@ SHOW_FAULTS_COLUMNS = [
 ]
 
 SHOW_SETTINGS_COLUMNS = [("Name", p.TYPE_VAR_STRING), ("Value", p.TYPE_VAR_STRING)]
+SHOW_LENIENT_COLUMNS = [("Gap", p.TYPE_VAR_STRING), ("Statements", p.TYPE_LONGLONG)]
 
 
 class Closed(Exception):
@@ -462,11 +463,14 @@ class ClientConnection:
             faults.clear()
         elif command.action == "set":
             self.proxy.engine.options[command.name] = command.value
-        elif command.action in ("show", "settings"):
+        elif command.action in ("show", "settings", "lenient"):
             if command.action == "show":
                 columns = SHOW_FAULTS_COLUMNS
                 rows = [(f.kind, f.pattern, f.errno, f.message, f.latency_ms,
                          f.remaining) for f in faults.snapshot()]
+            elif command.action == "lenient":
+                columns = SHOW_LENIENT_COLUMNS
+                rows = lenient.counts(self.session)
             else:
                 columns = SHOW_SETTINGS_COLUMNS
                 rows = sorted(self.proxy.engine.options.items())

@@ -143,7 +143,8 @@ def test_show_settings_column_names(conn):
      "[TIMES n] | DOUBLE FAULT DISCONNECT ON '<regex>' [TIMES n] | "
      "DOUBLE FAULT LATENCY <ms> ON '<regex>' [TIMES n] | DOUBLE FAULT CLEAR | "
      "DOUBLE SET MEMSQL_VERSION '<x.y.z>' | DOUBLE SET DEFAULT_TABLE_TYPE "
-     "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS"),
+     "'<columnstore|rowstore>' | DOUBLE SHOW FAULTS | DOUBLE SHOW SETTINGS | "
+     "DOUBLE SHOW LENIENT"),
     ("DOUBLE SET MEMSQL_VERSION 'eight'",
      "MEMSQL_VERSION must look like 8.9.3 (major.minor.patch), not 'eight'"),
     ("DOUBLE SET DEFAULT_TABLE_TYPE 'heap'",

@@ -110,6 +110,8 @@ class Session:
         # Temporary tables live as long as this connection: their metadata
         # stays here and never shadows a catalog entry of the same name.
         self.temporary = {}
+        # Statements that touched a lenient gap, per gap (lenient.py).
+        self.lenient = {}
 
     def wants(self, sql):
         return WANTS.search(sql.upper()) is not None

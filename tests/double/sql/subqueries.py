@@ -15,7 +15,7 @@ A qualifier resolves to the nearest enclosing scope that defines it.
 
 from dataclasses import dataclass, field
 
-from . import errors
+from . import errors, lenient
 from .ddl import is_name, name_of, qualified_name
 from .tables import table_meta
 from .tokens import Group, significant
@@ -273,6 +273,8 @@ def check(session, sig):
     for error, refused in _RULES:
         if any(refused(session, scope) for scope in scopes):
             raise Refuse(errors.fail(error))
+    if any(scope.reaches_out() for scope in scopes):
+        lenient.note(session, "correlated_subselect")
 
 
 def _levels_up(session, scope):
