@@ -9,7 +9,13 @@ from django.db.backends.mysql.features import (
 )
 from django.utils.functional import cached_property
 
-from .test_expectations import EXPECTED_FAILURES, SKIPS
+from .conf import get_settings
+from .test_expectations import (
+    EXPECTED_FAILURES,
+    LAYOUT_EXPECTED_FAILURES,
+    SKIPS,
+    layout_of,
+)
 
 # Tests that Django's MySQL features skip for MySQL's reasons but that this
 # backend passes (each was run): the skips would only hide working code.
@@ -135,7 +141,12 @@ class DatabaseFeatures(MySQLDatabaseFeatures):
 
     @cached_property
     def django_test_expected_failures(self):
-        return super().django_test_expected_failures | EXPECTED_FAILURES
+        layout = layout_of(get_settings().default_storage)
+        return (
+            super().django_test_expected_failures
+            | EXPECTED_FAILURES
+            | LAYOUT_EXPECTED_FAILURES[layout]
+        )
 
     @cached_property
     def django_test_skips(self):
