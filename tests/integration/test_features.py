@@ -5,14 +5,45 @@ from django.db import connection
 
 from django_singlestore import features
 from django_singlestore.features import PASSING_MYSQL_SKIPS
-from django_singlestore.test_expectations import EXPECTED_FAILURES
+from django_singlestore.test_expectations import (
+    EXPECTED_FAILURES,
+    LAYOUT_EXPECTED_FAILURES,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_expected_failures_are_mysqls_and_singlestores():
-    # Django's MySQL backend books no expected failures of its own.
-    assert connection.features.django_test_expected_failures == EXPECTED_FAILURES
+    # Django's MySQL backend books no expected failures of its own; the
+    # project's settings keep the COLUMNSTORE default: the reference layout's.
+    assert connection.features.django_test_expected_failures == (
+        EXPECTED_FAILURES | LAYOUT_EXPECTED_FAILURES["reference"]
+    )
+    assert (
+        "migrations.test_operations.OperationTests.test_rename_field_unique_together"
+        in connection.features.django_test_expected_failures
+    )
+
+
+def test_the_auto_default_storage_books_the_sharded_layout(settings):
+    settings.SINGLESTORE = {"DEFAULT_STORAGE": "AUTO"}
+    fresh = type(connection.features)(connection)
+    assert fresh.django_test_expected_failures == (
+        EXPECTED_FAILURES | LAYOUT_EXPECTED_FAILURES["sharded"]
+    )
+    assert "schema.tests.SchemaTests.test_unique_together" in (
+        fresh.django_test_expected_failures
+    )
+    assert (
+        "migrations.test_operations.OperationTests.test_rename_field_unique_together"
+        not in fresh.django_test_expected_failures
+    )
+
+
+def test_layout_bookings_are_apart_from_the_common_ones():
+    assert set(LAYOUT_EXPECTED_FAILURES) == {"reference", "sharded"}
+    for tests in LAYOUT_EXPECTED_FAILURES.values():
+        assert tests and not tests & EXPECTED_FAILURES
 
 
 def test_mysql_skips_that_still_hold_are_kept():
