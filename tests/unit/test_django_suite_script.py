@@ -163,6 +163,10 @@ def test_markdown_table_side_by_side_with_totals_and_ratio():
         "| 0 | 3 |",
         "",
         "Passed on SingleStore / passed on MySQL: 26 / 29 = 89.7%.",
+        "",
+        "Passing tests that sent a statement touching a lenient gap of the test "
+        "double (they may fail on SingleStore): 0; not counted in "
+        "basic, lookup.",
     ]
 
 
@@ -187,6 +191,9 @@ def test_markdown_table_without_baseline_has_no_ratio():
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         "| basic | 4 | 4 | 0 | 0 | 0 | 0 | 0 | 1 |",
         "| **total** | 4 | 4 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "",
+        "Passing tests that sent a statement touching a lenient gap of the test "
+        "double (they may fail on SingleStore): 0; not counted in basic.",
     ]
 
 
@@ -343,3 +350,66 @@ def test_a_subtest_with_a_message_placeholder_is_listed():
         "FAIL: model_fields.test_jsonfield.TestQuerying.test_ordering_by_transform"
         " (field='value')"
     ]
+
+
+LENIENT_RUN = """\
+..
+----------------------------------------------------------------------
+Ran 3 tests in 0.2s
+
+OK (skipped=1)
+LENIENT PASS: queries.tests.Queries1Tests.test_exists
+LENIENT PASS: queries.tests.Queries4Tests.test_ticket_24525
+Lenient-gap passes: 2
+"""
+
+
+def test_parse_reads_the_lenient_gap_passes():
+    result = suite.parse_output(LENIENT_RUN, 0)
+    assert (result.tests, result.passed, result.skipped) == (3, 2, 1)
+    assert result.lenient == [
+        "queries.tests.Queries1Tests.test_exists",
+        "queries.tests.Queries4Tests.test_ticket_24525",
+    ]
+
+
+def test_parse_without_the_lenient_summary_has_no_count():
+    assert suite.parse_output(LENIENT_RUN.split("LENIENT")[0], 0).lenient is None
+    not_counted = LENIENT_RUN.split("LENIENT")[0] + (
+        "Lenient-gap passes: not counted (--parallel 2)\n"
+    )
+    assert suite.parse_output(not_counted, 0).lenient is None
+
+
+def test_lenient_line_sums_the_counted_apps_and_names_the_others():
+    results = {
+        "basic": suite.AppResult(tests=3, lenient=[]),
+        "queries": suite.AppResult(tests=5, lenient=["q.t.A.test_a", "q.t.A.test_b"]),
+        "lookup": suite.AppResult(tests=2, lenient=["l.t.B.test_c"]),
+        "schema": suite.AppResult(tests=2),
+    }
+    assert suite.lenient_line(results) == (
+        "Passing tests that sent a statement touching a lenient gap of the test "
+        "double (they may fail on SingleStore): 3; not counted in schema."
+    )
+    total = suite.totals(results)
+    assert total.lenient == ["q.t.A.test_a", "q.t.A.test_b", "l.t.B.test_c"]
+
+
+def test_layout_picks_the_singlestore_settings_module():
+    assert suite.parse_args(["--ci"]).layout == "reference"
+    assert suite.parse_args(["--ci", "--layout", "sharded"]).layout == "sharded"
+    assert suite.BACKENDS["singlestore"]["settings"] == {
+        "reference": "suite_singlestore",
+        "sharded": "suite_singlestore_sharded",
+    }
+    assert suite.BACKENDS["mysql"]["settings"] == {
+        "reference": "suite_mysql",
+        "sharded": "suite_mysql",
+    }
+
+
+def test_an_unknown_layout_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        suite.parse_args(["--layout", "columnar"])
+    assert "invalid choice: 'columnar'" in capsys.readouterr().err
