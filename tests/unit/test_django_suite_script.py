@@ -2,6 +2,7 @@
 counts and rendering the side-by-side table."""
 
 import importlib.util
+import io
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,43 @@ def test_an_unknown_layout_is_refused(capsys):
     with pytest.raises(SystemExit):
         suite.parse_args(["--layout", "columnar"])
     assert "invalid choice: 'columnar'" in capsys.readouterr().err
+
+
+def _suite_lenient():
+    path = SCRIPT.parents[1] / "tests" / "suite_settings" / "suite_lenient.py"
+    spec = importlib.util.spec_from_file_location("suite_lenient", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Case:
+    def __init__(self, name):
+        self.name = name
+
+    def id(self):
+        return f"app.tests.T.{self.name}"
+
+
+def test_the_lenient_runner_names_passing_tests_whose_counts_grew(monkeypatch):
+    lenient = _suite_lenient()
+    counts = iter(
+        [
+            {("default", 1): 4},  # before test_a
+            {("default", 1): 5},  # after test_a: grew, passed
+            {("default", 1): 5},  # before test_b
+            {("default", 1): 5, ("other", 2): 1},  # after: a new connection, failed
+            {("default", 1): 5},  # before test_c
+            {("default", 7): 0},  # after: reopened, nothing sent
+        ]
+    )
+    monkeypatch.setattr(lenient, "lenient_counts", lambda: next(counts))
+    monkeypatch.setattr(lenient.LenientResult, "touched", [])
+    result = lenient.LenientResult(io.StringIO(), descriptions=False, verbosity=0)
+    for name, passed in (("test_a", True), ("test_b", False), ("test_c", True)):
+        case = _Case(name)
+        result.startTest(case)
+        if passed:
+            result.addSuccess(case)
+        result.stopTest(case)
+    assert result.touched == ["app.tests.T.test_a"]
