@@ -77,6 +77,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
     sql_delete_table = "DROP TABLE %(table)s"
 
     _plan_columns = False
+    _comment_inline = False
 
     # Column types
 
@@ -309,6 +310,21 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         return self._modify_sql(new_field)
 
     # CREATE TABLE from the plan
+
+    def create_model(self, model):
+        # table_sql declares the table comment inside CREATE TABLE; the ALTER
+        # TABLE ... COMMENT Django sends after it is refused on columnstore.
+        self._comment_inline = True
+        try:
+            super().create_model(model)
+        finally:
+            self._comment_inline = False
+
+    def alter_db_table_comment(self, model, old_db_table_comment, new_db_table_comment):
+        if not self._comment_inline:
+            super().alter_db_table_comment(
+                model, old_db_table_comment, new_db_table_comment
+            )
 
     def table_sql(self, model, name=None, plan=None):
         """CREATE TABLE for ``model``, named ``name`` (default: its db_table),

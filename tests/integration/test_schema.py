@@ -166,6 +166,38 @@ def test_reference_table_with_sort_key(editor_models):
     ]
 
 
+@pytest.mark.parametrize(
+    "storage, keyword",
+    [("COLUMNSTORE", "TABLE"), ("ROWSTORE REFERENCE", "ROWSTORE REFERENCE TABLE")],
+)
+def test_table_comment_is_declared_by_create_table_alone(
+    editor_models, storage, keyword
+):
+    class Ledger(models.Model):
+        name = models.CharField(max_length=40)
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_backend_ledger"
+            db_table_comment = "Money's way"
+
+    with override_settings(SINGLESTORE={"STORAGE": {"integration.Ledger": storage}}):
+        statements = editor_models(Ledger)
+    # No ALTER TABLE ... COMMENT after it: columnstore tables refuse one.
+    assert statements == [
+        f"CREATE {keyword} `t_backend_ledger` (`id` bigint AUTO_INCREMENT NOT NULL, "
+        "`name` varchar(40) NOT NULL, PRIMARY KEY (`id`)"
+        + (", SHARD KEY (`id`), SORT KEY ()" if storage == "COLUMNSTORE" else "")
+        + ") COMMENT = 'Money\\'s way'"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT TABLE_COMMENT FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't_backend_ledger'"
+        )
+        assert list(cursor.fetchall()) == [("Money's way",)]
+
+
 @isolate_apps("tests.integration")
 def test_impossible_unique_refused_before_any_sql():
     class Account(models.Model):
