@@ -21,11 +21,8 @@ EXPECTED_FAILURES = {
     # shard key, so these tests' models (columnstore tables of apps created
     # inside the tests) cannot be created.
     # https://docs.singlestore.com/db/v9.1/reference/troubleshooting-reference/query-errors/why-do-i-get-errors-about-unique-keys/
-    "migrations.test_operations.OperationTests.test_alter_constraint",
     "migrations.test_operations.OperationTests."
     "test_alter_index_together_remove_with_unique_together",
-    "migrations.test_operations.OperationTests.test_alter_unique_together",
-    "migrations.test_operations.OperationTests.test_create_model_with_unique_after",
     "migrations.test_operations.OperationTests."
     "test_rename_index_unnamed_index_with_unique_index",
     # For the same reason the suite keeps the migrations app in reference
@@ -256,6 +253,10 @@ LAYOUT_EXPECTED_FAILURES = {
         "migrations.test_operations.OperationTests."
         "test_remove_unique_together_on_unique_field",
         "migrations.test_operations.OperationTests.test_rename_field_unique_together",
+        "migrations.test_operations.OperationTests.test_alter_constraint",
+        "migrations.test_operations.OperationTests.test_alter_unique_together",
+        "migrations.test_operations.OperationTests."
+        "test_create_model_with_unique_after",
     },
     "sharded": {
         # A query on sharded tables runs on the leaves, and SingleStore
@@ -286,13 +287,11 @@ LAYOUT_EXPECTED_FAILURES = {
         # supported, and these tests add a unique constraint or
         # unique_together to a table they created before.
         # https://docs.singlestore.com/cloud/reference/sql-reference/data-definition-language-ddl/create-index/
-        "schema.tests.SchemaTests.test_composed_constraint_with_fk",
         "schema.tests.SchemaTests.test_remove_constraints_capital_letters",
         "schema.tests.SchemaTests."
         "test_remove_field_unique_does_not_remove_meta_constraints",
         "schema.tests.SchemaTests."
         "test_remove_unique_together_does_not_remove_meta_constraints",
-        "schema.tests.SchemaTests.test_unique_together",
         "schema.tests.SchemaTests.test_unique_together_with_fk_with_existing_index",
         # A columnstore table cannot add a multi-column index over a column
         # that is already in an index (here the foreign key's), and refuses a
@@ -302,8 +301,6 @@ LAYOUT_EXPECTED_FAILURES = {
         "schema.tests.SchemaTests.test_composed_desc_index_with_fk",
         "schema.tests.SchemaTests.test_composed_index_with_fk",
         "schema.tests.SchemaTests.test_index_together",
-        "schema.tests.SchemaTests.test_indexes",
-        "schema.tests.SchemaTests.test_remove_ignored_unique_constraint_not_create_fk_index",
         "schema.tests.SchemaTests.test_unique_together_with_fk",
         # A columnstore table's comment cannot be changed after creation.
         # https://docs.singlestore.com/db/v9.1/reference/sql-reference/data-definition-language-ddl/alter-table/

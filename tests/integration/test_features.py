@@ -31,7 +31,7 @@ def test_the_auto_default_storage_books_the_sharded_layout(settings):
     assert fresh.django_test_expected_failures == (
         EXPECTED_FAILURES | LAYOUT_EXPECTED_FAILURES["sharded"]
     )
-    assert "schema.tests.SchemaTests.test_unique_together" in (
+    assert "schema.tests.SchemaTests.test_db_comment_table" in (
         fresh.django_test_expected_failures
     )
     assert (
