@@ -180,6 +180,7 @@ def test_table_comment_is_declared_by_create_table_alone(
             app_label = "integration"
             db_table = "t_backend_ledger"
             db_table_comment = "Money's way"
+            apps = Apps()  # a registry per parameter: the class is made twice
 
     with override_settings(SINGLESTORE={"STORAGE": {"integration.Ledger": storage}}):
         statements = editor_models(Ledger)
