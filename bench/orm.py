@@ -25,10 +25,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import django
 from django.conf import settings
+from target import database
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "orm-latest.md"
@@ -52,13 +52,7 @@ START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def server():
-    parts = urlsplit(os.environ["SINGLESTORE_TEST_URL"])
-    return {
-        "HOST": parts.hostname,
-        "PORT": parts.port or 3306,
-        "USER": unquote(parts.username or "root"),
-        "PASSWORD": unquote(parts.password or ""),
-    }
+    return database(os.environ["SINGLESTORE_TEST_URL"])
 
 
 def configure():

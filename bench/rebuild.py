@@ -13,11 +13,11 @@ bench/rebuild.py [rows]`.
 import os
 import sys
 import time
-from urllib.parse import urlsplit
 
 import django
 from django.apps.registry import Apps
 from django.conf import settings
+from target import admin_connection, database
 
 ROWS = 1_000_000
 REPEATS = 3
@@ -27,33 +27,17 @@ TABLE = "bench_rebuild_reading"
 
 def server(url, *statements):
     """Run ``statements`` on the server, outside any database."""
-    import singlestoredb
-
-    parts = urlsplit(url)
-    with (
-        singlestoredb.connect(
-            host=parts.hostname,
-            port=parts.port,
-            user=parts.username or "root",
-            password=parts.password or "",
-            autocommit=True,
-        ) as admin,
-        admin.cursor() as cursor,
-    ):
+    with admin_connection(url) as admin, admin.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
 
 
 def configure(url):
-    parts = urlsplit(url)
     settings.configure(
         DATABASES={
             "default": {
                 "ENGINE": "django_singlestore",
-                "HOST": parts.hostname,
-                "PORT": parts.port,
-                "USER": parts.username or "root",
-                "PASSWORD": parts.password or "",
+                **database(url),
                 "NAME": DATABASE,
             }
         },

@@ -27,24 +27,20 @@ import os
 import random
 import sys
 import time
-from urllib.parse import unquote, urlsplit
 
 import django
 from django.conf import settings
+from target import admin_connection, database
 
 DATABASE = "bench_vector"
 
 
 def configure(url):
-    parts = urlsplit(url)
     settings.configure(
         DATABASES={
             "default": {
                 "ENGINE": "django_singlestore",
-                "HOST": parts.hostname,
-                "PORT": parts.port or 3306,
-                "USER": unquote(parts.username or "root"),
-                "PASSWORD": unquote(parts.password or ""),
+                **database(url),
                 "NAME": DATABASE,
             }
         },
@@ -156,18 +152,7 @@ def main(argv=None):
             file=sys.stderr,
         )
         return 2
-    import singlestoredb
-
-    parts = urlsplit(url)
-    with (
-        singlestoredb.connect(
-            host=parts.hostname,
-            port=parts.port or 3306,
-            user=unquote(parts.username or "root"),
-            password=unquote(parts.password or ""),
-        ) as admin,
-        admin.cursor() as cursor,
-    ):
+    with admin_connection(url) as admin, admin.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
         cursor.execute(f"CREATE DATABASE {DATABASE}")
     configure(url)
