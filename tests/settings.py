@@ -1,13 +1,18 @@
 """Settings for the project's own tests (pytest-django).
 
 The database is SINGLESTORE_TEST_URL, exported by scripts/with-database.sh:
-the test double, or the real server named by SINGLESTORE_URL.
+the test double, or the real server named by SINGLESTORE_URL. Without it the
+tests use the double's proxy on DOUBLE_PORT (43307 unless set), so a shell
+that set the double's ports for `make double-start` reaches its own double.
 """
 
 import os
 from urllib.parse import unquote, urlsplit
 
-_url = urlsplit(os.environ.get("SINGLESTORE_TEST_URL", "singlestoredb://root@127.0.0.1:43307"))
+_url = urlsplit(
+    os.environ.get("SINGLESTORE_TEST_URL")
+    or f"singlestoredb://root@127.0.0.1:{os.environ.get('DOUBLE_PORT') or 43307}"
+)
 
 SECRET_KEY = "django-singlestore-tests"
 USE_TZ = True
