@@ -26,6 +26,7 @@ from django.db.models.fields import AutoFieldMixin
 from .conf import ENV_STORAGE_PREFIX, ENV_UNENFORCED_PREFIX, get_settings
 from .fixes import layout_fixes, python_literal
 from .fulltext import fulltext_indexes
+from .locking import columnstore_tables
 from .rebuild import check_interrupted_rebuilds
 from .tables import (
     COLUMNSTORE_RULE,
@@ -470,36 +471,33 @@ def check_model(model, settings=None):
         + _schema_messages(model)
         + _fulltext_messages(model, plan)
         + _auto_messages(model, plan)
-        + _lock_messages(model, plan, settings)
+        + _lock_messages(model, settings)
         + _vector_messages(model, plan)
     )
 
 
-def _lock_messages(model, plan, settings):
+def _lock_messages(model, settings):
     """A multi-table child's queries join its parents: FOR UPDATE is refused
     when one of the tables is columnstore."""
     parents = model._meta.get_parent_list()
     if not parents:
         return []
-    tables = [(model, plan)]
-    for parent in parents:
-        try:
-            tables.append((parent, plan_for(parent, settings)))
-        except PlanError:
-            return []  # the parent's own check reports it
-    columnstore = [table.db_table for _, table in tables if table.columnstore]
+    columnstore = columnstore_tables([model, *parents], settings)
     if not columnstore:
-        return []
-    return [
-        message(
-            "singlestore.I004",
-            model,
-            label=model._meta.label,
-            parents=", ".join(repr(p._meta.db_table) for p in parents),
-            columnstore=", ".join(repr(name) for name in columnstore),
-            parent=parents[-1]._meta.object_name,
-        )
-    ]
+        return []  # none, or a plan error that the model's own check reports
+    return [lock_message(model, parents, columnstore)]
+
+
+def lock_message(model, parents, columnstore):
+    """singlestore.I004 for ``model``, whose queries join ``parents``."""
+    return message(
+        "singlestore.I004",
+        model,
+        label=model._meta.label,
+        parents=", ".join(repr(p._meta.db_table) for p in parents),
+        columnstore=", ".join(repr(name) for name in columnstore),
+        parent=parents[-1]._meta.object_name,
+    )
 
 
 def _vector_indexes(model):
