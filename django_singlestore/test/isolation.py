@@ -76,23 +76,25 @@ def in_test_transaction(connection):
 
 def watched_aliases(test_class):
     """The aliases of ``test_class`` whose writes outside tests would leak:
-    SingleStore connections (no savepoints, so no class transaction), less
-    test mirrors, which write through the alias they mirror."""
+    SingleStore connections (no savepoints, so no class transaction)."""
     if not issubclass(test_class, TestCase):
         return []
     databases = test_class.databases
     if databases == "__all__":
         databases = connections
-    aliases = []
-    for alias in sorted(databases):
-        connection = connections[alias]
-        if (
-            connection.vendor == "singlestore"
-            and not connection.features.uses_savepoints
-            and not connection.settings_dict["TEST"].get("MIRROR")
-        ):
-            aliases.append(alias)
-    return aliases
+    return [
+        alias
+        for alias in sorted(databases)
+        if connections[alias].vendor == "singlestore"
+        and not connections[alias].features.uses_savepoints
+    ]
+
+
+def database_of(connection):
+    """What names a database: a test mirror's alias and the alias it mirrors
+    share it, so a table they both write has one copy."""
+    settings = connection.settings_dict
+    return (settings["HOST"], settings["PORT"], settings["NAME"])
 
 
 class Snapshot:
@@ -145,7 +147,7 @@ class ClassIsolation:
 
     def __init__(self, aliases):
         self.aliases = aliases
-        self.before = {}  # (alias, table) -> Snapshot
+        self.before = {}  # (database, table) -> (alias, Snapshot)
         self.restored = []
         self._watching = ExitStack()
 
@@ -165,16 +167,17 @@ class ClassIsolation:
         connection = context["connection"]
         if not in_test_transaction(connection):
             table = written_table(sql)
-            if table is not None and (alias, table) not in self.before:
+            key = table and (database_of(connection), table)
+            if key and key not in self.before:
                 snapshot = Snapshot.read(connection, table)
                 if snapshot is not None:
-                    self.before[(alias, table)] = snapshot
+                    self.before[key] = (alias, snapshot)
         return execute(sql, params, many, context)
 
     def end(self):
         """Stop watching and restore; the (alias, table) pairs put back."""
         self._watching.close()
-        for (alias, table), snapshot in self.before.items():
+        for (_, table), (alias, snapshot) in self.before.items():
             if snapshot.restore(connections[alias], table):
                 self.restored.append((alias, table))
         self.before = {}

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.test import TestCase
-from django.test.utils import CaptureQueriesContext, isolate_apps
+from django.test.utils import CaptureQueriesContext, isolate_apps, override_settings
 
 from django_singlestore.test.isolation import ClassIsolation
 from django_singlestore.test.runner import IsolatingTestSuite
@@ -225,4 +225,21 @@ def test_a_class_that_writes_only_in_its_tests_costs_no_statement():
         insert,
         "SELECT COUNT(*) AS `__count` FROM `integration_counter`",
     ]
+    assert Counter.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_skip_autocommit_the_tests_writes_are_put_back_at_class_end():
+    class Writes(TestCase):
+        def test_one(self):
+            Counter.objects.create(code="one")
+
+        def test_two(self):
+            self.assertEqual(Counter.objects.count(), 1)
+
+    suite = IsolatingTestSuite([Writes("test_one"), Writes("test_two")])
+    with override_settings(SINGLESTORE={"SKIP_AUTOCOMMIT": True}):
+        result = unittest.TestResult()
+        suite.run(result)
+    assert (result.testsRun, result.failures, result.errors) == (2, [], [])
     assert Counter.objects.count() == 0
