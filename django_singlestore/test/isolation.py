@@ -15,12 +15,11 @@ that wrote nothing outside its tests costs nothing.
 
 Not seen: statements of other connections or threads, statements whose text
 does not start by naming the table they write (a stored procedure, a
-multi-statement string, a table qualified with another database), and
-TEMPORARY tables (a copy is read, but only this connection sees the
-table). Writes inside each test's transaction are rolled back by TestCase
-itself and are not watched; with SINGLESTORE["SKIP_AUTOCOMMIT"] there is no
-such transaction, so every write is watched and put back when the class
-ends (not after each test).
+multi-statement string, a table qualified with another database); TEMPORARY
+tables are left out (they go with their connection). Writes inside each
+test's transaction are rolled back by TestCase itself and are not watched;
+with SINGLESTORE["SKIP_AUTOCOMMIT"] there is no such transaction, so every
+write is watched and put back when the class ends (not after each test).
 """
 
 import re
@@ -28,7 +27,7 @@ from collections import Counter
 from contextlib import ExitStack
 from functools import partial
 
-from django.db import ProgrammingError, connections, transaction
+from django.db import DatabaseError, ProgrammingError, connections, transaction
 from django.test import TestCase
 
 from ..computed import COMPUTED_EXTRA
@@ -46,6 +45,7 @@ WRITE = re.compile(
     r")" + _NAME,
     re.IGNORECASE,
 )
+NO_SUCH_TABLE = 1146
 COLUMNS_SQL = (
     "SELECT COLUMN_NAME, EXTRA FROM information_schema.COLUMNS "
     "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION"
@@ -120,8 +120,10 @@ class Snapshot:
                 cursor.execute(
                     f"SELECT {quoted} FROM {connection.ops.quote_name(table)}"
                 )
-            except ProgrammingError:
-                return None  # dropped since
+            except ProgrammingError as error:
+                if error.args[0] == NO_SUCH_TABLE:
+                    return None  # dropped since
+                raise
             return cls(columns, cursor.fetchall())
 
     def restore(self, connection, table):
@@ -175,10 +177,20 @@ class ClassIsolation:
         return execute(sql, params, many, context)
 
     def end(self):
-        """Stop watching and restore; the (alias, table) pairs put back."""
+        """Stop watching and restore; the (alias, table) pairs put back.
+
+        A table that cannot be restored does not stop the others; the first
+        such error is raised after them (unittest reports it for the class).
+        """
         self._watching.close()
-        for (_, table), (alias, snapshot) in self.before.items():
-            if snapshot.restore(connections[alias], table):
-                self.restored.append((alias, table))
-        self.before = {}
+        before, self.before = self.before, {}
+        failures = []
+        for (_, table), (alias, snapshot) in before.items():
+            try:
+                if snapshot.restore(connections[alias], table):
+                    self.restored.append((alias, table))
+            except DatabaseError as error:
+                failures.append(error)
+        if failures:
+            raise failures[0]
         return self.restored

@@ -3,16 +3,19 @@ into later classes under Django's own runner and plain pytest-django, and
 do not under django_singlestore.test's runner and pytest plugin.
 
 Each run is a subprocess on apps_isolation (its own test database); its
-cases.py checks exactly which rows each class sees.
+cases.py checks exactly which rows each class sees. setUpTestData() runs
+inside each test's transaction and leaks under neither runner: the rows
+later classes see never include its "data" note.
 """
 
 import subprocess
 import sys
 import unittest
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext, isolate_apps, override_settings
@@ -128,6 +131,18 @@ def test_pytest_plugin(which):
     assert output.splitlines()[-1].startswith("3 failed, 1 passed in ")
 
 
+@contextmanager
+def created(model):
+    """``model``'s table, for the block."""
+    with connection.schema_editor() as editor:
+        editor.create_model(model)
+    try:
+        yield
+    finally:
+        with connection.schema_editor() as editor:
+            editor.delete_model(model)
+
+
 @pytest.fixture
 def order_table():
     with isolate_apps("tests.integration"):
@@ -145,13 +160,8 @@ def order_table():
                 app_label = "integration"
                 db_table = "t_isolation_order"
 
-        with connection.schema_editor() as editor:
-            editor.create_model(Order)
-        try:
+        with created(Order):
             yield Order
-        finally:
-            with connection.schema_editor() as editor:
-                editor.delete_model(Order)
 
 
 def rows(model):
@@ -243,3 +253,45 @@ def test_under_skip_autocommit_the_tests_writes_are_put_back_at_class_end():
         suite.run(result)
     assert (result.testsRun, result.failures, result.errors) == (2, [], [])
     assert Counter.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@isolate_apps("tests.integration")
+def test_a_table_that_cannot_be_restored_does_not_stop_the_others():
+    class Pair(models.Model):
+        left = models.IntegerField()
+        right = models.IntegerField()
+
+        class Meta:
+            app_label = "integration"
+            db_table = "t_isolation_pair"
+
+    with created(Pair):
+        Pair.objects.create(left=1, right=2)
+        isolation = ClassIsolation(["default"])
+        isolation.begin()
+        Pair.objects.create(left=3, right=4)
+        Counter.objects.create(code="a")
+        with connection.schema_editor() as editor:
+            editor.remove_field(Pair, Pair._meta.get_field("right"))
+        with pytest.raises(DatabaseError) as raised:
+            isolation.end()
+        # The read of the table's rows fails; the text after the column name
+        # is the server's own.
+        assert raised.value.args[0] == 1054
+        assert raised.value.args[1].startswith("Unknown column 'right' in ")
+        assert isolation.restored == [("default", "integration_counter")]
+        assert Counter.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_table_dropped_since_is_left_alone(order_table):
+    Order = order_table
+    isolation = ClassIsolation(["default"])
+    isolation.begin()
+    Order.objects.create(quantity=1, price=1)
+    with connection.schema_editor() as editor:
+        editor.delete_model(Order)
+    assert isolation.end() == []
+    with connection.schema_editor() as editor:
+        editor.create_model(Order)
