@@ -75,7 +75,13 @@ def pytest_run(*plugin):
 
 
 def failed_lines(output, prefix):
-    return sorted(line for line in output.splitlines() if line.startswith(prefix))
+    """The report lines that start with ``prefix``, without the reason pytest
+    appends after " - " (it prints the whole reason when CI is set)."""
+    return sorted(
+        line.split(" - ", 1)[0]
+        for line in output.splitlines()
+        if line.startswith(prefix)
+    )
 
 
 @pytest.mark.parametrize("which", ["django", "singlestore"])
