@@ -274,13 +274,6 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     def get_new_connection(self, conn_params):
         return Connection(**conn_params)
 
-    def init_connection_state(self):
-        super().init_connection_state()
-        if self.isolation_level:
-            with self.cursor() as cursor:
-                level = self.isolation_level.upper()
-                cursor.execute(f"SET SESSION TRANSACTION ISOLATION LEVEL {level}")
-
     @async_unsafe
     def create_cursor(self, name=None):
         if name is None:

@@ -31,6 +31,10 @@ INSTALL_HINT = "install mariadb-server (apt-get install mariadb-server), or run 
 # parallel test runner; 1 GiB packets so the proxy's > 16 MiB relay is testable;
 # a 60 s metadata-lock wait (MariaDB's default is a day) so a transaction a test
 # leaves open makes a DROP DATABASE fail with 1205 instead of hanging the run.
+# READ COMMITTED, SingleStore's only isolation level ("SingleStore provides the
+# READ COMMITTED isolation level", docs.singlestore.com/db/v9.1/introduction/
+# faqs/durability), where MariaDB's default is REPEATABLE READ: a client then
+# need not set it per session, and does not on SingleStore.
 ZONEINFO = "/usr/share/zoneinfo"
 SERVER_OPTIONS = [
     "--character-set-server=utf8mb4",
@@ -49,6 +53,7 @@ SERVER_OPTIONS = [
     "--max-connections=500",
     "--max-allowed-packet=1G",
     "--lock-wait-timeout=60",
+    "--transaction-isolation=READ-COMMITTED",
 ]
 
 USER_SETUP = [

@@ -51,6 +51,26 @@ def test_isolation_levels_other_than_read_committed(s2, sql, level):
     assert error_of(s2, sql) == feature(f"{level} isolation level")
 
 
+def test_a_new_session_reads_what_others_committed_inside_its_transaction(
+    db, s2_connect
+):
+    # READ COMMITTED without any SET: "once a change is observed in one
+    # transaction, it will be visible to all transactions", and a row need
+    # not stay the same for every read of one transaction
+    # (docs.singlestore.com/db/v9.1/introduction/faqs/durability).
+    database = rows(db, "SELECT DATABASE()")[0][0]
+    other = s2_connect(database)
+    db.autocommit(False)
+    try:
+        run(db, "BEGIN")
+        assert rows(db, "SELECT a FROM rs WHERE id = 1") == [(10,)]
+        run(other, "UPDATE rs SET a = 11 WHERE id = 1")
+        assert rows(db, "SELECT a FROM rs WHERE id = 1") == [(11,)]
+    finally:
+        db.rollback()
+        db.autocommit(True)
+
+
 def test_read_committed_and_transactions_work(db):
     run(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     db.autocommit(False)

@@ -65,16 +65,15 @@ def test_server_data_from_one_query():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_new_connection_sets_isolation_and_reads_server_data_once():
+def test_new_connection_sends_no_statement_and_reads_server_data_once():
     wrapper = DatabaseWrapper(dict(connection.settings_dict))
     wrapper.force_debug_cursor = True
     try:
         wrapper.ensure_connection()
         # The version check ran on the first connection of the alias;
-        # autocommit is already the server's.
-        assert [query["sql"] for query in wrapper.queries] == [
-            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-        ]
+        # autocommit is already the server's, and READ COMMITTED is
+        # SingleStore's only isolation level.
+        assert [query["sql"] for query in wrapper.queries] == []
         assert wrapper.connection.get_autocommit() is True
         with CaptureQueriesContext(wrapper) as captured:
             reads = (

@@ -62,11 +62,10 @@ def test_debug_queries_applies_to_connections_opened_after_it(wrapper, option, c
     wrapper.close()
     wrapper.ensure_connection()
     # Every statement of the connection's set-up: the driver's own (SET NAMES
-    # goes without a cursor, so unlogged), no AUTOCOMMIT, and the backend's.
+    # goes without a cursor, so unlogged); no AUTOCOMMIT, no isolation level.
     assert capsys.readouterr().err == (
         "[QUERY] SET @@SESSION.enable_extended_types_metadata=on\n"
         "[QUERY] SET @@SESSION.vector_type_project_format=binary\n"
-        "[QUERY] SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED\n"
     )
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT %s", [5102])
