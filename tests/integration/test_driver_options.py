@@ -85,6 +85,24 @@ def test_fusion_commands_run_when_fusion_was_enabled_at_connect(wrapper, option)
 
 
 @pytest.mark.django_db(transaction=True)
+def test_options_set_in_the_environment_apply_to_new_connections(
+    wrapper, option, monkeypatch
+):
+    option("fusion.enabled", False)  # restored afterwards
+    monkeypatch.setenv("SINGLESTOREDB_FUSION_ENABLED", "1")
+    wrapper.ensure_connection()
+    assert (wrapper.connection.fusion_enabled, wrapper.connection.log_queries) == (
+        True,
+        False,
+    )
+    monkeypatch.delenv("SINGLESTOREDB_FUSION_ENABLED")
+    singlestoredb.set_option("fusion.enabled", False)
+    wrapper.close()
+    wrapper.ensure_connection()
+    assert wrapper.connection.fusion_enabled is False
+
+
+@pytest.mark.django_db(transaction=True)
 def test_autocommit_off_in_the_settings_is_applied_on_connect():
     wrapper = DatabaseWrapper({**connection.settings_dict, "AUTOCOMMIT": False})
     try:
