@@ -398,3 +398,36 @@ def test_update_batch_moves_the_rows_of_every_batch(shop, ada):
     UpdateQuery(shop.Order).update_batch(pks, {"sku": "z"}, "default")
     assert shop.Order.objects.filter(sku="z").count() == 101
     assert shop.Order.objects.count() == 101
+
+
+def test_the_plan_is_computed_again_only_when_the_settings_change(
+    shop, ada, monkeypatch
+):
+    from django_singlestore import shard_updates
+
+    computed = []
+
+    def plan_for(model, settings=None):
+        computed.append(model._meta.label)
+        return real(model, settings)
+
+    real = shard_updates.plan_for
+    monkeypatch.setattr(shard_updates, "plan_for", plan_for)
+    order = make_order(shop, ada, "s1")
+    # Equal settings, but a new SINGLESTORE setting: planned once, then reused.
+    with override_settings(SINGLESTORE=dict(SHARDED)):
+        order.quantity = 2
+        order.save()
+        order.quantity = 3
+        order.save()
+        assert computed == ["layouts.Order"]
+    # Settings that shard Order by its primary key: the UPDATE SETs sku,
+    # which the server refuses on the table sharded by sku.
+    with override_settings(SINGLESTORE={"SHARD_KEYS": {}}):
+        with pytest.raises(OperationalError) as raised:
+            order.save()
+    assert raised.value.args[0] == 1706
+    assert computed == ["layouts.Order", "layouts.Order"]
+    order.save()
+    assert computed == ["layouts.Order"] * 3
+    assert orders() == ((1, 1, "s1", 3, {"n": 1}, ""),)
