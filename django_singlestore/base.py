@@ -82,7 +82,10 @@ class CursorWrapper:
     ProgrammingError for a statement its parameters do not fit, and a fetch
     after a failed execute() raises that failure again instead of returning
     no rows (the driver's buffered cursor would return None or []). Every
-    statement's outcome goes to the connection's SavepointLedger.
+    statement's outcome inside a transaction goes to the connection's
+    SavepointLedger; in autocommit mode there is no savepoint to answer for
+    (the ledger starts over when a transaction begins), so a statement that
+    succeeds is not classified (a regex scan of its text, up to 13 µs).
     """
 
     codes_for_integrityerror = (
@@ -90,9 +93,10 @@ class CursorWrapper:
         1690,  # BIGINT UNSIGNED value is out of range
     )
 
-    def __init__(self, cursor, ledger):
+    def __init__(self, cursor, wrapper):
         self.cursor = cursor
-        self.ledger = ledger
+        self.wrapper = wrapper
+        self.ledger = wrapper.savepoints
         # The statement and parameters of the last execute(), as sent (after
         # Django's execute wrappers), for operations.last_executed_query.
         self.statement = None
@@ -117,7 +121,8 @@ class CursorWrapper:
                 self.failure = IntegrityError(*e.args)
                 raise self.failure from e
             raise
-        self.ledger.succeeded(query, self.cursor.rowcount)
+        if not self.wrapper.autocommit:
+            self.ledger.succeeded(query, self.cursor.rowcount)
         return result
 
     def execute(self, query, args=None):
@@ -277,8 +282,8 @@ class DatabaseWrapper(BaseDatabaseWrapper):
     @async_unsafe
     def create_cursor(self, name=None):
         if name is None:
-            return CursorWrapper(self.connection.cursor(), self.savepoints)
-        return CursorWrapper(self.connection.streaming_cursor(), self.savepoints)
+            return CursorWrapper(self.connection.cursor(), self)
+        return CursorWrapper(self.connection.streaming_cursor(), self)
 
     @async_unsafe
     def chunked_cursor(self):

@@ -112,6 +112,18 @@ def test_failed_first_write_is_rolled_back_alone():
     ]
 
 
+def test_only_statements_inside_a_transaction_are_counted():
+    Counter.objects.create(code="a", hits=1)
+    Counter.objects.update(hits=2)
+    assert connection.savepoints.writes == 0
+    with transaction.atomic():
+        assert connection.savepoints.writes == 0
+        Counter.objects.update(hits=3)
+        list(Counter.objects.all())
+        assert connection.savepoints.writes == 1
+    assert list(Counter.objects.values_list("hits", flat=True)) == [3]
+
+
 def test_rollback_of_a_block_that_only_read():
     with transaction.atomic():
         Counter.objects.create(code="a")
