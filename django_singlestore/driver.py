@@ -16,6 +16,11 @@
   straight to the server. The two options are found in the registry once
   per process and read from their own objects: the registry's lookup by
   name flattens its whole tree every time (about 25 µs each).
+- Connecting sends no ``SET NAMES`` unless OPTIONS name a ``collation``:
+  the handshake already names the character set, and SingleStore documents
+  ``SET NAMES`` as non-operational (kept for MySQL compatibility only,
+  docs.singlestore.com/cloud/reference/sql-reference/operational-commands/
+  set-and-set-session/), so it cost a round trip and changed nothing.
 - ``Connection.streaming_cursor()`` reads a result from the server as it is
   fetched (``QuerySet.iterator()``). Any other command on the connection
   while a result is still streaming first reads that result's remaining rows
@@ -176,6 +181,14 @@ class Connection(ProtocolConnection):
         # Normal reads and writes: no timeout, or read_timeout/write_timeout,
         # which the driver sets before each one.
         self._sock.settimeout(None)
+
+    def set_character_set(self, charset, collation=None):
+        if self._deadline is None or collation is not None:
+            return super().set_character_set(charset, collation)
+        # Connecting (see the module): what the driver's method records;
+        # the encoding is already the charset's (Connection.__init__).
+        self.charset = charset
+        self.collation = None
 
     def _bound(self):
         if self._sock is not None:

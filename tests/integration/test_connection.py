@@ -88,6 +88,53 @@ def test_new_connection_sends_no_statement_and_reads_server_data_once():
         wrapper.close()
 
 
+def commands_sent_on_connect(monkeypatch, options):
+    from singlestoredb.mysql.connection import Connection
+
+    sent = []
+    execute_command = Connection._execute_command
+
+    def recording(self, command, sql):
+        sent.append((command, sql.decode() if isinstance(sql, bytes) else sql))
+        return execute_command(self, command, sql)
+
+    monkeypatch.setattr(Connection, "_execute_command", recording)
+    wrapper = DatabaseWrapper(settings_dict(OPTIONS=options))
+    try:
+        wrapper.ensure_connection()
+        monkeypatch.undo()
+        with wrapper.cursor() as cursor:
+            cursor.execute(
+                "SELECT @@character_set_client, @@character_set_results, %s",
+                ["ü€😀"],
+            )
+            session = cursor.fetchone()
+    finally:
+        wrapper.close()
+    return sent, session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_connecting_sends_no_set_names(monkeypatch):
+    # The handshake names utf8mb4; SET NAMES is non-operational on SingleStore.
+    sent, session = commands_sent_on_connect(monkeypatch, {})
+    assert sent == [
+        (3, "SET @@SESSION.enable_extended_types_metadata=on"),
+        (3, "SET @@SESSION.vector_type_project_format=binary"),
+    ]
+    assert session == ("utf8mb4", "utf8mb4", "ü€😀")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_collation_in_the_options_is_still_sent(monkeypatch):
+    sent, session = commands_sent_on_connect(
+        monkeypatch, {"collation": "utf8mb4_bin"}
+    )
+    assert sent[0] == (3, "SET NAMES utf8mb4 COLLATE utf8mb4_bin")
+    assert len(sent) == 3
+    assert session == ("utf8mb4", "utf8mb4", "ü€😀")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_lost_connection_is_replaced():
     connection.ensure_connection()
