@@ -349,18 +349,18 @@ def replay(workload):
         return connect
     statements = capture(workload)
     workload("default")  # the same state as before the captured run
-    conn = raw_connection()
-    cursor = conn.cursor()
+    cursor = raw_connection().cursor()
+    return lambda: play(statements, cursor)
 
-    def run():
-        for sql, params, many in statements:
-            if many:
-                cursor.executemany(sql, params)
-            else:
-                cursor.execute(sql, params)
-            cursor.fetchall()
 
-    return run
+def play(statements, cursor):
+    """Send captured ``statements`` on a DB-API ``cursor``, fetching every row."""
+    for sql, params, many in statements:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+        cursor.fetchall()
 
 
 def timed(run):
