@@ -150,3 +150,16 @@ def refusal(table, column, old_db_type, new_db_type, count, nulls=False):
         f"Nothing was changed. Fix or delete those rows in a data migration "
         f"first, or keep the wider type."
     )
+
+
+def key_refusal(table, columns, change, count, nulls=False):
+    """The DataError for a primary-key move that ``count`` rows would not
+    survive: NULL in a key column, or a key value another row holds too."""
+    rows = "1 row holds" if count == 1 else f"{count} rows hold"
+    what = "NULL" if nulls else "a value another row holds too"
+    return DataError(
+        f"Refusing to make ({', '.join(columns)}) the primary key of table "
+        f"{table} ({change}): {rows} {what}. Nothing was changed. Fix or "
+        f"delete those rows in a data migration first, or keep the current "
+        f"primary key."
+    )

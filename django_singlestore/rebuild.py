@@ -30,6 +30,8 @@ import time
 from django.apps.registry import Apps
 from django.db import DatabaseError, Error, NotSupportedError, connections
 from django.db.backends.utils import truncate_name
+from django.db.models import BigIntegerField, CompositePrimaryKey
+from django.db.models.fields import AutoFieldMixin
 
 from . import tables
 
@@ -48,21 +50,44 @@ def leftover_names(connection, table):
     )
 
 
-def altered_model(model, old_field=None, new_field=None, **options):
+def altered_model(
+    model, old_field=None, new_field=None, removed=None, live=None, **options
+):
     """A class like ``model`` with ``old_field`` replaced by ``new_field`` (or
-    ``new_field`` added last, without ``old_field``) and the given Meta
-    ``options`` (``constraints``, ``unique_together``), in a registry of its
-    own, for :meth:`table_sql` to plan the new table."""
+    ``new_field`` added last, without ``old_field``), without the field
+    ``removed``, and with the given Meta ``options`` (``constraints``,
+    ``unique_together``), in a registry of its own, for :meth:`table_sql` to
+    plan the new table.
+
+    A ``new_field`` that is a primary key takes the key from the fields that
+    held it: they stay as plain columns when ``live`` (the table's columns, or
+    None when unknown) holds them, and go when they are an ``id`` Django
+    added to a model state whose key was removed. A class left without a
+    primary key gets Django's automatic ``id``; it is the key only when the
+    table has that column, and otherwise the table has no primary key (its
+    plan says so, see tables.primary_key_columns).
+    """
     opts = model._meta
+    takes_key = new_field is not None and new_field.primary_key
+    replaced = old_field.name if old_field is not None else None
+    gone = removed.name if removed is not None else None
     body = {"__module__": model.__module__}
     for field in opts.local_fields:
-        replaced = old_field is not None and field.name == old_field.name
-        chosen = copy.deepcopy(new_field if replaced else field)
+        if field.name == gone:
+            continue
+        if field.name == replaced:
+            chosen = _copy(new_field)
+        elif takes_key and field.primary_key:
+            chosen = _without_key(field, live)
+            if chosen is None:
+                continue
+        else:
+            chosen = _copy(field)
         # Fields are ordered by creation: the new one keeps the old one's place.
         chosen.creation_counter = field.creation_counter
         body[chosen.name] = chosen
     if old_field is None and new_field is not None:
-        body[new_field.name] = copy.deepcopy(new_field)
+        body[new_field.name] = _copy(new_field)
     meta = {
         "app_label": opts.app_label,
         "db_table": opts.db_table,
@@ -76,15 +101,69 @@ def altered_model(model, old_field=None, new_field=None, **options):
     meta = {name: copy.deepcopy(value) for name, value in meta.items()}
     meta["apps"] = Apps()
     body["Meta"] = type("Meta", (), meta)
-    return type(opts.object_name, model.__bases__, body)
+    new_model = type(opts.object_name, model.__bases__, body)
+    _settle_added_key(new_model, set(body.values()))
+    return new_model
+
+
+def _copy(field):
+    """A copy of ``field`` for another class. A deep copy keeps what a
+    relation points at; a composite key is built anew, since a copy would keep
+    the component fields of its old class."""
+    if isinstance(field, CompositePrimaryKey):
+        return field.clone()
+    return copy.deepcopy(field)
+
+
+def _without_key(field, live):
+    """``field``, which held the primary key, as a plain column; None when it
+    has no column in the table (a composite key, or an automatic ``id`` of a
+    model state whose key was removed)."""
+    if field.column is None:
+        return None
+    if field.auto_created and (live is None or field.column not in live):
+        return None
+    if isinstance(field, AutoFieldMixin):
+        # Auto-increment belongs to the key; the values stay (BIGINT, see
+        # schema.widen).
+        plain = BigIntegerField(name=field.name, db_column=field.db_column)
+        plain.set_attributes_from_name(field.name)
+        return plain
+    plain = _copy(field)
+    plain.primary_key = False
+    # Field.unique is cached, and a key field is unique.
+    plain.__dict__.pop("unique", None)
+    return plain
+
+
+def _settle_added_key(model, declared):
+    """Django gives a class without a primary key an automatic ``id``: keep it
+    as the key when another field of ``model`` already has that column (the
+    key of a migration state whose own key was removed), else leave the table
+    without it."""
+    opts = model._meta
+    pk = opts.pk
+    if pk in declared:
+        return
+    namesakes = [
+        field
+        for field in opts.local_fields
+        if field is not pk and field.column == pk.column
+    ]
+    keep = [field for field in opts.local_fields if field not in namesakes]
+    if not namesakes:
+        keep.remove(pk)
+    opts.local_fields[:] = keep
+    opts._expire_cache()
 
 
 class Rebuild:
     """One rebuild of ``new_model``'s table through ``editor``.
 
     ``sources`` maps a column of the new table to the SQL that reads its value
-    from the old one, with params; columns it leaves out are copied as they
-    are. ``plan`` is the new table's plan (default: the one SINGLESTORE gives
+    from the old one, with params, or None for a column the new table fills
+    itself (an added AUTO_INCREMENT key); columns it leaves out are copied as
+    they are. ``plan`` is the new table's plan (default: the one SINGLESTORE gives
     ``new_model``).
     """
 
@@ -111,7 +190,10 @@ class Rebuild:
         for field in self.model._meta.local_concrete_fields:
             if getattr(field, "generated", False):
                 continue
-            sql, extra = self.sources.get(field.column, (self._quote(field.column), []))
+            source = self.sources.get(field.column, (self._quote(field.column), []))
+            if source is None:
+                continue
+            sql, extra = source
             targets.append(self._quote(field.column))
             values.append(sql)
             params.extend(extra)
@@ -132,7 +214,8 @@ class Rebuild:
         """AGGREGATOR SYNC AUTO_INCREMENT for a sharded table with an auto
         field (explicitly inserted values do not advance its counter), or
         None."""
-        if not self.plan.sharded or not self.model._meta.auto_field:
+        opts = self.model._meta
+        if not self.plan.sharded or opts.auto_field not in opts.local_concrete_fields:
             return None
         database = self.editor.connection.settings_dict["NAME"]
         return (

@@ -16,14 +16,18 @@
   are refused first (django_singlestore.narrowing).
 - A key column changing type takes the foreign-key columns that point at it
   along (Django does that only with FK constraints, which SingleStore lacks).
-- Which fields form the primary key cannot change (ALTER TABLE has no ADD or
-  DROP PRIMARY KEY): such an AddField, RemoveField or AlterField is refused
-  before any SQL.
+- ALTER TABLE has no ADD or DROP PRIMARY KEY, so an AddField, RemoveField or
+  AlterField that changes which fields form the primary key rebuilds the
+  table to what the new model state describes, a table without a primary key
+  in between when the state has none (reference tables always need one).
+  Rows that cannot be in the new key (NULL, or a value another row holds)
+  refuse the change first.
 - Columns are renamed with CHANGE, defaults are changed with MODIFY (there is
   no ALTER COLUMN ... SET/DROP DEFAULT), tables are renamed with
   ALTER TABLE ... RENAME TO.
 """
 
+import copy
 import re
 
 from django.core import checks
@@ -39,6 +43,7 @@ from django.db.models.fields import AutoFieldMixin
 
 from . import narrowing, rebuild, tables
 from .computed import unwrap
+from .conf import get_settings
 
 NARROW_INTEGER = re.compile(r"^(integer|int|smallint)\b", re.IGNORECASE)
 
@@ -108,11 +113,6 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         new_db_params,
         strict=False,
     ):
-        if old_field.primary_key != new_field.primary_key:
-            what = "the primary key" if new_field.primary_key else "a plain field"
-            self._refuse_primary_key_change(
-                model, f"making field {new_field.name!r} ({new_field.column}) {what}"
-            )
         old_type, new_type = widen(old_field, old_type), widen(new_field, new_type)
         old_db_params = {**old_db_params, "type": old_type}
         new_db_params = {**new_db_params, "type": new_type}
@@ -123,6 +123,24 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         # Every table involved is checked before any of them changes.
         for change in changes:
             self._refuse_misfits(*change)
+        if old_field.primary_key and not new_field.primary_key:
+            if not self._moves_primary_key(model, old_field, new_field):
+                # A field of a composite key losing a stale flag: the key stays,
+                # so there is no primary key or unique key to drop.
+                old_field = copy.copy(old_field)
+                old_field.primary_key = False
+                old_field.__dict__.pop("unique", None)
+        if self._moves_primary_key(model, old_field, new_field):
+            value = self._converted_value(old_field, new_field, old_type, new_type)
+            what = "the primary key" if new_field.primary_key else "a plain field"
+            self._move_primary_key(
+                model,
+                f"making field {new_field.name!r} ({new_field.column}) {what}",
+                {new_field.column: value},
+                old_field=old_field,
+                new_field=new_field,
+            )
+            return
         self._change_column(
             model, old_field, new_field, old_db_params, new_db_params, strict
         )
@@ -245,10 +263,11 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
                         table, old_field.column, old_type, new_type, count, nulls=True
                     )
 
-    def _count_rows(self, table, predicate):
+    def _count_rows(self, table, predicate, params=()):
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM {self.quote_name(table)} WHERE {predicate}"
+                f"SELECT COUNT(*) FROM {self.quote_name(table)} WHERE {predicate}",
+                list(params) or None,
             )
             return cursor.fetchone()[0]
 
@@ -397,29 +416,113 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             statement.template += " UNENFORCED RELY"
         return statement
 
-    def _refuse_primary_key_change(self, model, change):
-        """NotSupportedError, before any SQL, for a change of which columns
-        form the primary key."""
-        raise NotSupportedError(
-            f"SingleStore cannot change the primary key of table "
-            f"{model._meta.db_table} ({change}): ALTER TABLE neither adds nor "
-            f"drops a primary key there. Nothing was changed. Keep the primary "
-            f"key, or create a new model with the new one, copy the rows in a "
-            f"data migration, delete the old model and rename the new one."
+    # Primary-key moves: ALTER TABLE neither adds nor drops a primary key on
+    # SingleStore, so each one rebuilds the table.
+
+    @staticmethod
+    def _moves_primary_key(model, old_field, new_field):
+        """Whether the change makes ``new_field`` the primary key, or makes a
+        field flagged ``primary_key`` a plain field (except a field of a
+        composite key, which stays the key)."""
+        if new_field.primary_key:
+            return not old_field.primary_key
+        opts = model._meta
+        return old_field.primary_key and not (
+            opts.is_composite_pk and old_field in opts.pk_fields
         )
 
-    def remove_field(self, model, field):
-        if field.primary_key:
-            self._refuse_primary_key_change(
-                model, f"removing primary key field {field.name!r} ({field.column})"
+    def _move_primary_key(self, model, change, sources, **altered):
+        """Rebuild ``model``'s table with the primary key ``altered`` gives it
+        (see rebuild.altered_model), refusing first when a row cannot be in
+        the new key or the table cannot be without one."""
+        live = None
+        if not self.collect_sql:
+            with self.connection.cursor() as cursor:
+                description = self.connection.introspection.get_table_description(
+                    cursor, model._meta.db_table
+                )
+            live = {column.name for column in description}
+        new_model = rebuild.altered_model(model, live=live, **altered)
+        try:
+            plan = tables.plan_for(new_model)
+        except tables.PlanError as error:
+            if error.problem != tables.REFERENCE_KEY_PROBLEM:
+                raise
+            storage = get_settings().storage_for(new_model)
+            raise NotSupportedError(
+                f"SingleStore cannot drop the primary key of table "
+                f"{model._meta.db_table} ({change}): it is a {storage} table, and "
+                f"a reference table must have a primary key. Nothing was "
+                f"changed. Make the new primary key first (put the AlterField "
+                f"or AddField with primary_key=True before the RemoveField of "
+                f"the old key), or store {model._meta.label} as COLUMNSTORE or "
+                f"ROWSTORE while its primary key changes."
+            ) from error
+        self._refuse_key_misfits(model._meta.db_table, new_model, sources, change)
+        rebuild.Rebuild(self, new_model, sources, plan=plan).run()
+
+    def _refuse_key_misfits(self, table, new_model, sources, change):
+        """DataError, before any DDL, when rows of ``table`` would hold NULL or
+        a value another row holds in ``new_model``'s primary key; ``sources``
+        as for rebuild.Rebuild."""
+        columns = tables.primary_key_columns(new_model)
+        values = [
+            sources.get(column, (self.quote_name(column), [])) for column in columns
+        ]
+        if self.collect_sql or not columns or None in values:
+            # No key, or one the table numbers itself.
+            return
+        nulls = " OR ".join(f"({sql}) IS NULL" for sql, _ in values)
+        params = [param for _, extra in values for param in extra]
+        count = self._count_rows(table, nulls, params)
+        if not count:
+            # Values from params are one constant for every row: grouping by
+            # the other columns tells the same.
+            grouped = [sql for sql, extra in values if not extra]
+            count = self._duplicate_rows(table, grouped)
+            nulls = False
+        else:
+            nulls = True
+        if count:
+            raise narrowing.key_refusal(table, columns, change, count, nulls=nulls)
+
+    def _duplicate_rows(self, table, expressions):
+        """How many rows of ``table`` share their ``expressions`` values with
+        another row."""
+        group = f" GROUP BY {', '.join(expressions)}" if expressions else ""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COALESCE(SUM(n), 0) FROM (SELECT COUNT(*) AS n FROM "
+                f"{self.quote_name(table)}{group} HAVING COUNT(*) > 1) AS shared"
             )
+            return int(cursor.fetchone()[0])
+
+    def remove_field(self, model, field):
+        # A field still flagged primary_key that the key has moved away from
+        # (a migration that made the new key first) is rebuilt away too: the
+        # table may index it.
+        if field.primary_key or field is model._meta.pk:
+            self._move_primary_key(
+                model,
+                f"removing primary key field {field.name!r} ({field.column})",
+                {},
+                removed=field,
+            )
+            return
         super().remove_field(model, field)
 
     def add_field(self, model, field):
         if field.primary_key:
-            self._refuse_primary_key_change(
-                model, f"adding primary key field {field.name!r} ({field.column})"
+            value = None
+            if field.column is not None and not isinstance(field, AutoFieldMixin):
+                value = self._added_value(field)
+            self._move_primary_key(
+                model,
+                f"adding primary key field {field.name!r} ({field.column})",
+                {} if field.column is None else {field.column: value},
+                new_field=field,
             )
+            return
         key = None
         if field.unique and not field.primary_key:
             key = self._planned_unique(declaring_model(field, model), [field.column])
@@ -444,13 +547,15 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
 
     def _rebuild_with_field(self, model, field):
         """Add ``field`` by rebuilding the table; existing rows get its default."""
-        if field.has_db_default():
-            value = self.db_default_sql(field)
-        else:
-            default = self.effective_default(field)
-            value = ("%s", [default]) if default is not None else ("NULL", [])
         new_model = rebuild.altered_model(model, new_field=field)
-        rebuild.Rebuild(self, new_model, {field.column: value}).run()
+        rebuild.Rebuild(self, new_model, {field.column: self._added_value(field)}).run()
+
+    def _added_value(self, field):
+        """(sql, params): what existing rows hold in an added ``field``."""
+        if field.has_db_default():
+            return self.db_default_sql(field)
+        default = self.effective_default(field)
+        return ("%s", [default]) if default is not None else ("NULL", [])
 
     # A migration passes the model of its new state, which already declares
     # the added set: the table's current keys are those of the model without it.
@@ -631,6 +736,11 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         """Change a columnstore column by rebuilding its table (see
         django_singlestore.rebuild); the new table follows the new plan."""
         new_model = rebuild.altered_model(model, old_field, new_field)
+        value = self._converted_value(old_field, new_field, old_type, new_type)
+        rebuild.Rebuild(self, new_model, {new_field.column: value}).run()
+
+    def _converted_value(self, old_field, new_field, old_type, new_type):
+        """(sql, params) that read ``old_field``'s column as ``new_field``'s."""
         value_sql, params = self.quote_name(old_field.column), []
         if old_type != new_type:
             value_sql = f"{value_sql} :> {new_field.cast_db_type(self.connection)}"
@@ -638,7 +748,7 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
             default_sql, params = self._null_fill(new_field)
             if default_sql is not None:
                 value_sql = f"COALESCE({value_sql}, {default_sql})"
-        rebuild.Rebuild(self, new_model, {new_field.column: (value_sql, params)}).run()
+        return value_sql, params
 
 
 def checks_for(model):

@@ -149,6 +149,8 @@ class PlanError(ImproperlyConfigured):
 UNKNOWN_FIELD_PROBLEM = "unknown field"
 SORT_KEY_STORAGE_PROBLEM = "sort key storage"
 SHARD_KEY_REFERENCE_PROBLEM = "shard key reference"
+# Only a table rebuilt without its primary key meets it: a model always has one.
+REFERENCE_KEY_PROBLEM = "reference key"
 
 
 def is_auto_through(model):
@@ -321,11 +323,27 @@ def auto_layout(model, settings):
     return *default, _plan(model, settings, *default, auto=True)
 
 
+def primary_key_columns(model):
+    """The columns of ``model``'s primary key; none when the key is not a
+    column of its table (a table rebuilt without its primary key, see
+    django_singlestore.rebuild.altered_model)."""
+    opts = model._meta
+    columns = opts.local_concrete_fields
+    return tuple(field.column for field in opts.pk_fields if field in columns)
+
+
 def _plan(model, settings, storage, shard_fields, auto=False):
     """The plan of ``model`` on ``storage``, sharded by ``shard_fields``
     (field names; None for the default shard key)."""
     opts = model._meta
-    pk_columns = tuple(field.column for field in opts.pk_fields)
+    pk_columns = primary_key_columns(model)
+    if not pk_columns and storage not in SHARDED_TYPES:
+        raise PlanError(
+            REFERENCE_KEY_PROBLEM,
+            f"The table of {opts.label} would have no primary key, and a "
+            f"{storage} table must have one.",
+            f"Store {opts.label} as COLUMNSTORE or ROWSTORE while it has none.",
+        )
     if is_auto_through(model):
         links = [field for field in opts.local_concrete_fields if field.is_relation]
         candidate, demoted = tuple(field.column for field in links), pk_columns
@@ -340,7 +358,7 @@ def _plan(model, settings, storage, shard_fields, auto=False):
         primary_key = ()
         if not is_auto_through(model):
             demoted = pk_columns
-            if not isinstance(opts.pk, AutoFieldMixin):
+            if pk_columns and not isinstance(opts.pk, AutoFieldMixin):
                 names = tuple(field.name for field in opts.pk_fields)
                 declared.insert(0, (pk_columns, None, "primary key", names))
 
