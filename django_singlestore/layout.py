@@ -23,7 +23,10 @@ import dataclasses
 from types import MappingProxyType
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.migrations.autodetector import MigrationAutodetector
+from django.db.migrations.autodetector import (
+    MigrationAutodetector,
+    OperationDependency,
+)
 from django.db.migrations.operations.base import Operation, OperationCategory
 
 from . import rebuild, tables
@@ -44,7 +47,9 @@ class ApplyLayout(Operation):
     also records the layout for ``makemigrations`` (see LayoutAutodetector).
     """
 
-    reduces_to_sql = False
+    # sqlmigrate prints the rebuild's statements (Django prints "THIS
+    # OPERATION CANNOT BE WRITTEN AS SQL" otherwise).
+    reduces_to_sql = True
     reversible = True
     category = OperationCategory.ALTERATION
 
@@ -98,7 +103,18 @@ class ApplyLayout(Operation):
         ):
             return
         plan = tables.plan_for(model, settings)
-        if schema_editor.collect_sql or differs(connection, model, plan):
+        if schema_editor.collect_sql:
+            # sqlmigrate sees no table. The operation makemigrations writes
+            # after a CreateModel (a layout, no previous one) finds the table
+            # CREATE TABLE made from SINGLESTORE, and rebuilds it only when the
+            # recorded layout plans another one.
+            if self.previous is not None or self.layout is None:
+                rebuilds = True
+            else:
+                rebuilds = plan != tables.plan_for(model)
+        else:
+            rebuilds = differs(connection, model, plan)
+        if rebuilds:
             new_model = rebuild.altered_model(model)
             rebuild.Rebuild(schema_editor, new_model, {}, plan=plan).run()
 
@@ -188,9 +204,11 @@ def recorded_layouts(graph):
 class LayoutAutodetector(MigrationAutodetector):
     """Django's autodetector, which also writes ``ApplyLayout(model,
     previous=..., layout=...)`` when SINGLESTORE gives a model another layout
-    than the last ApplyLayout of its app recorded. A model whose migrations
-    record no layout is not followed: its tables' layout may be anything
-    (checks W006 to W008 compare it with the database)."""
+    than the last ApplyLayout of its app recorded, and ``ApplyLayout(model,
+    layout=...)`` after the CreateModel of a new model that SINGLESTORE gives
+    a layout, which starts its record. A model whose migrations record no
+    layout is not followed: its tables' layout may be anything (checks W006
+    to W008 compare it with the database)."""
 
     def _detect_changes(self, convert_apps=None, graph=None):
         self._graph = graph
@@ -199,9 +217,10 @@ class LayoutAutodetector(MigrationAutodetector):
     def generate_altered_db_table(self):
         # Django's last step; the layouts come after every model change.
         super().generate_altered_db_table()
+        settings = get_settings()
+        self._record_new_layouts(settings)
         if self._graph is None:
             return
-        settings = get_settings()
         for (app_label, model_name), previous in sorted(
             recorded_layouts(self._graph).items()
         ):
@@ -215,3 +234,35 @@ class LayoutAutodetector(MigrationAutodetector):
                     app_label,
                     ApplyLayout(name, previous=previous, layout=current),
                 )
+
+    def _record_new_layouts(self, settings):
+        """Write ``ApplyLayout(model, layout=...)`` after the CreateModel of each
+        new model that SINGLESTORE gives a storage type, shard key or sort key,
+        so that its later layout changes are followed."""
+        for app_label, model_name in sorted(self.new_model_keys - self.old_model_keys):
+            model = self.to_state.apps.get_model(app_label, model_name)
+            if not has_layout_entry(model, settings):
+                continue
+            created = OperationDependency(
+                app_label, model_name, None, OperationDependency.Type.CREATE
+            )
+            self.add_operation(
+                app_label,
+                ApplyLayout(
+                    self.to_state.models[app_label, model_name].name,
+                    layout=configured_layout(model, settings),
+                ),
+                dependencies=[created],
+            )
+
+
+def has_layout_entry(model, settings):
+    """Whether SINGLESTORE (or an upstream environment variable) names a
+    storage type for ``model`` or its app, or a shard or sort key for it."""
+    opts = model._meta
+    return bool(
+        {opts.label_lower, opts.app_label} & set(settings.storage)
+        or opts.app_label.upper() in settings.env_storage
+        or settings.shard_key_for(model) is not None
+        or settings.sort_key_for(model) is not None
+    )
