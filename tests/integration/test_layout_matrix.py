@@ -17,7 +17,9 @@ and the type of the indexed column, a widening, NULL -> NOT NULL with a
 default, a foreign key's nullability), ApplyLayout after SINGLESTORE changed
 and after it changed back, a unique field, AddConstraint/RemoveConstraint and
 AlterUniqueTogether (refused before any DDL, with the check, where the plan
-cannot enforce the set), and a narrowing the rows do not fit.
+cannot enforce the set), a primary-key move on a new model holding rows
+(refused before any DDL on reference tables), and a narrowing the rows do not
+fit.
 
 On sharded layouts Customer is sharded by ``email`` so its unique key is
 enforced, except in the UNENFORCED_UNIQUE layout.
@@ -567,6 +569,36 @@ NARROWING = (
     "was changed. Fix or delete those rows in a data migration first, or keep "
     "the wider type."
 )
+# Coupon (apps_layouts/changes 0013, 0014): its columns, its key lines by
+# the first line of SHOW CREATE TABLE (keyed by id, keyed by code), its rows.
+BY_ID_COLUMNS = (("id", "bigint(20)"), ("code", "varchar(8)"))
+BY_CODE_COLUMNS = (("code", "varchar(8)"),)
+COUPON_KEYS = {
+    keyword: tuple(
+        [f"PRIMARY KEY (`{column}`)", *extra]
+        for column in ("id", "code")
+        for extra in [
+            ([f"SHARD KEY `__SHARDKEY` (`{column}`)"] if sharded else [])
+            + ([UNORDERED] if columnstore else [])
+        ]
+    )
+    for keyword, sharded, columnstore in (
+        ("TABLE", True, True),
+        ("ROWSTORE TABLE", True, False),
+        ("REFERENCE TABLE", False, True),
+        ("ROWSTORE REFERENCE TABLE", False, False),
+    )
+}
+COUPONS = [(1, "c1"), (2, "c2"), (3, "c3")]
+COUPON_CODES = [("c1",), ("c2",), ("c3",)]
+COUPON_REFUSAL = (
+    "SingleStore cannot drop the primary key of table layouts_coupon (removing "
+    "primary key field 'id' (id)): it is a {} table, and a reference table must "
+    "have a primary key. Nothing was changed. Make the new primary key first "
+    "(put the AlterField or AddField with primary_key=True before the "
+    "RemoveField of the old key), or store layouts.Coupon as COLUMNSTORE or "
+    "ROWSTORE while its primary key changes."
+)
 SCHEMA_CHANGES = {"layouts": "tests.integration.apps_layouts.changes"}
 LATEST = datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC)
 
@@ -604,6 +636,18 @@ def order_columns_at(quantity="int(11)", sku="varchar(20)", nulls=""):
         (column, kind, "YES" if column in nulls.split() else "NO")
         for column, kind in types.items()
     )
+
+
+def coupons():
+    """layouts_coupon's (column, type) pairs, key lines and rows by code."""
+    columns = fetch(
+        "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'layouts_coupon' "
+        "ORDER BY ORDINAL_POSITION"
+    )
+    names = ", ".join(column for column, _ in columns)
+    rows = fetch(f"SELECT {names} FROM layouts_coupon ORDER BY code")
+    return columns, key_lines("layouts_coupon"), list(rows)
 
 
 def fake(target):
@@ -737,12 +781,47 @@ def schema_changes(shop, name):
         migrate(removal)
         check(removal, keys())
 
+    # The primary key of Coupon moves from id to code as makemigrations
+    # writes it (RemoveField, then AlterField): two rebuilds, the table
+    # without a key in between, except on reference tables, which need one.
+    migrate("0013")
+    fetch(
+        "INSERT INTO layouts_coupon (id, code) VALUES (1, 'c1'), (2, 'c2'), (3, 'c3')"
+    )
+    coupon_storage = LAYOUTS[name]["STORAGE"]["layouts"]
+    by_id, by_code = COUPON_KEYS[DDL[name][0]]
+    assert coupons() == (BY_ID_COLUMNS, by_id, COUPONS)
+    if coupon_storage in ("REFERENCE", "ROWSTORE REFERENCE"):
+        with pytest.raises(NotSupportedError) as refusal:
+            migrate("0014")
+        assert str(refusal.value) == COUPON_REFUSAL.format(coupon_storage)
+        assert coupons() == (BY_ID_COLUMNS, by_id, COUPONS)
+        assert applied()[-1] == "0013_coupon"
+        fake("0014")
+    else:
+        migrate("0014")
+        assert coupons() == (BY_CODE_COLUMNS, by_code, COUPON_CODES)
+    check("0014", keys())
+
     # A narrowing the rows do not fit.
     with pytest.raises(DataError) as narrowing:
-        migrate("0013")
+        migrate("0015")
     assert str(narrowing.value) == NARROWING
-    check("0013", keys())
-    assert applied()[-1] == "0012_no_unique_together"
+    check("0015", keys())
+    assert applied()[-1] == "0014_coupon_code_key"
+
+    # The key moves back; the dropped ids cannot return, so the rows are
+    # numbered anew.
+    if coupon_storage in ("REFERENCE", "ROWSTORE REFERENCE"):
+        fake("0013")
+    else:
+        migrate("0013")
+        columns, key_list, coupon_rows = coupons()
+        assert (columns, key_list) == (BY_ID_COLUMNS, by_id)
+        assert sorted(row[0] for row in coupon_rows) == [1, 2, 3]
+        assert [row[1:] for row in coupon_rows] == COUPON_CODES
+    migrate("0012")
+    assert "layouts_coupon" not in layout_tables()
 
     # Backwards, step by step, to before 0003.
     for step, (_, line) in reversed(UNIQUE_STEPS.items()):

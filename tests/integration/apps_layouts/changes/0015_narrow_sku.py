@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     """A narrowing the data does not fit: refused on every layout."""
 
-    dependencies = [("layouts", "0012_no_unique_together")]
+    dependencies = [("layouts", "0014_coupon_code_key")]
 
     operations = [
         migrations.AlterField(
