@@ -475,25 +475,26 @@ class DatabaseSchemaEditor(MySQLDatabaseSchemaEditor):
         nulls = " OR ".join(f"({sql}) IS NULL" for sql, _ in values)
         params = [param for _, extra in values for param in extra]
         count = self._count_rows(table, nulls, params)
-        if not count:
-            # Values from params are one constant for every row: grouping by
-            # the other columns tells the same.
-            grouped = [sql for sql, extra in values if not extra]
-            count = self._duplicate_rows(table, grouped)
-            nulls = False
-        else:
-            nulls = True
         if count:
-            raise narrowing.key_refusal(table, columns, change, count, nulls=nulls)
+            raise narrowing.key_refusal(table, columns, change, count, nulls=True)
+        # An added column's default is one value for every row (and a bare
+        # number in GROUP BY would name a column): group by the others.
+        grouped = [value for value in values if value[0] not in ("%s", "NULL")]
+        count = self._duplicate_rows(table, grouped)
+        if count:
+            raise narrowing.key_refusal(table, columns, change, count)
 
     def _duplicate_rows(self, table, expressions):
-        """How many rows of ``table`` share their ``expressions`` values with
-        another row."""
-        group = f" GROUP BY {', '.join(expressions)}" if expressions else ""
+        """How many rows of ``table`` share the values of ``expressions``
+        ((sql, params) pairs) with another row."""
+        group = ", ".join(sql for sql, _ in expressions)
+        params = [param for _, extra in expressions for param in extra]
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COALESCE(SUM(n), 0) FROM (SELECT COUNT(*) AS n FROM "
-                f"{self.quote_name(table)}{group} HAVING COUNT(*) > 1) AS shared"
+                f"{self.quote_name(table)}{' GROUP BY ' + group if group else ''} "
+                f"HAVING COUNT(*) > 1) AS shared",
+                params or None,
             )
             return int(cursor.fetchone()[0])
 
