@@ -665,3 +665,47 @@ def test_auto_from_storage_entries_and_the_environment():
     # An explicit storage type beats an AUTO default.
     explicit = auto(Account, STORAGE={"unit.Account": "COLUMNSTORE"})
     assert (explicit.storage, explicit.auto) == ("COLUMNSTORE", False)
+
+
+@isolate_apps("tests.unit")
+def test_a_table_rebuilt_without_its_primary_key_plans_none():
+    from django_singlestore.rebuild import altered_model
+    from django_singlestore.tables import REFERENCE_KEY_PROBLEM
+
+    class Voucher(Unit):
+        code = models.CharField(max_length=8, unique=True)
+
+    # RemoveField(id): Django's automatic id of the class is no column.
+    keyless = altered_model(Voucher, removed=Voucher._meta.pk)
+    assert [field.column for field in keyless._meta.local_fields] == ["code"]
+    assert plan(keyless) == TablePlan(
+        db_table="unit_voucher",
+        storage="COLUMNSTORE",
+        primary_key=(),
+        shard_key=(),
+        sort_key=(),
+        uniques=(
+            key(
+                ("code",),
+                "field 'code'",
+                "impossible",
+                KEYLESS_REASON,
+                "shard key",
+            ),
+        ),
+        demoted_columns=(),
+    )
+    # A shard key the unique set contains enforces it without a primary key.
+    assert plan(keyless, SHARD_KEYS={"unit.Voucher": ["code"]}).uniques == (
+        key(("code",), "field 'code'"),
+    )
+    # AUTO finds that layout; a reference table cannot go without a key.
+    assert plan(keyless, STORAGE={"unit.Voucher": "AUTO"}).shard_key == ("code",)
+    with pytest.raises(PlanError) as error:
+        plan(keyless, STORAGE={"unit.Voucher": "REFERENCE"})
+    assert error.value.problem == REFERENCE_KEY_PROBLEM
+    assert str(error.value) == (
+        "The table of unit.Voucher would have no primary key, and a REFERENCE "
+        "table must have one. Store unit.Voucher as COLUMNSTORE or ROWSTORE "
+        "while it has none."
+    )
