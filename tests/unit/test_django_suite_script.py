@@ -454,3 +454,58 @@ def test_the_lenient_runner_names_passing_tests_whose_counts_grew(monkeypatch):
             result.addSuccess(case)
         result.stopTest(case)
     assert result.touched == ["app.tests.T.test_a"]
+
+
+def test_a_parallel_worker_sends_its_lenient_passes_as_events(monkeypatch):
+    lenient = _suite_lenient()
+    counts = iter(
+        [
+            {("default", 1): 0},  # before test_a
+            {("default", 1): 2},  # after test_a: grew, passed
+            {("default", 1): 2},  # before test_b
+            {("default", 1): 2},  # after test_b: unchanged
+        ]
+    )
+    monkeypatch.setattr(lenient, "lenient_counts", lambda: next(counts))
+    result = lenient.LenientRemoteResult()
+    for name in ("test_a", "test_b"):
+        case = _Case(name)
+        result.startTest(case)
+        result.addSuccess(case)
+        result.stopTest(case)
+    assert [e for e in result.events if e[0] != "addDuration"] == [
+        ("startTest", 0),
+        ("addSuccess", 0),
+        ("stopTest", 0),
+        ("addLenientPass", 0),
+        ("startTest", 1),
+        ("addSuccess", 1),
+        ("stopTest", 1),
+    ]
+
+
+def test_the_main_process_of_a_parallel_run_collects_the_workers_passes(
+    monkeypatch,
+):
+    lenient = _suite_lenient()
+    monkeypatch.setattr(lenient.LenientResult, "touched", [])
+    monkeypatch.setattr(lenient.LenientResult, "counting", False)
+    monkeypatch.setattr(
+        lenient, "lenient_counts", lambda: pytest.fail("the main process counted")
+    )
+    result = lenient.LenientResult(io.StringIO(), descriptions=False, verbosity=0)
+    cases = [_Case("test_a"), _Case("test_b")]
+    suite = lenient.LenientParallelSuite([], 2)
+    assert suite.runner_class.resultclass is lenient.LenientRemoteResult
+    for event in (
+        ("startTest", 0),
+        ("addSuccess", 0),
+        ("stopTest", 0),
+        ("startTest", 1),
+        ("addSuccess", 1),
+        ("stopTest", 1),
+        ("addLenientPass", 1),
+    ):
+        suite.handle_event(result, cases, event)
+    assert result.touched == ["app.tests.T.test_b"]
+    assert lenient.LenientGapRunner.parallel_test_suite is lenient.LenientParallelSuite
