@@ -318,6 +318,9 @@ class ClientConnection:
                 self.session.database = p.change_user_database(bytes(payload),
                                                                self.client_caps)
         else:
+            if command == p.COM_STMT_PREPARE:
+                # Relayed untouched: no rules, no translation (KNOWN_GAPS.md).
+                lenient.note(self.session, "prepared_statement")
             self.server.sendall(raw)
             self._relay(command)
             if command == p.COM_INIT_DB and self.tracker.error is None:

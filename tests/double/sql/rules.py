@@ -7,7 +7,7 @@ named in errors.py.
 
 import re
 
-from . import errors, subqueries
+from . import errors, lenient, subqueries
 from .ddl import is_name, name_of, qualified_name
 from .tables import table_meta
 from .tokens import Group, render, significant, split_commas
@@ -43,6 +43,11 @@ def check_statement(session, sql, sig):
         _check_set_operators(sql, sig)
     if verb in ("SELECT", "WITH", "(", "INSERT", "REPLACE", "UPDATE", "DELETE"):
         subqueries.check(session, sig)
+    if verb in ("SELECT", "WITH", "INSERT", "REPLACE", "UPDATE", "DELETE") or (
+        isinstance(sig[0], Group)
+    ):
+        # A statement that opens with "(" is a parenthesised compound SELECT.
+        lenient.note_dml(session, sig, lambda db, t: table_meta(session, db, t))
 
 
 def _check_insert(sql, sig, words):

@@ -2,7 +2,17 @@
 
 import re
 
-from . import alter, errors, introspect, order, procedures, rules, tables, vectors
+from . import (
+    alter,
+    errors,
+    introspect,
+    lenient,
+    order,
+    procedures,
+    rules,
+    tables,
+    vectors,
+)
 from .outcomes import Forward, Ok
 from .tokens import Group, Tok, parse, render, significant, split_commas
 from .translate import Context, Refuse, translate
@@ -20,6 +30,7 @@ TRIGGER_WORDS = (
     r" ANY\s*\(\s*SELECT"
     r" ALL\s*\(\s*SELECT SOME\s*\(\s*SELECT @@(?:GLOBAL\.|SESSION\.)?VERSION"
     r" COLLATE EXCEPT MINUS NULLS MEDIAN PERCENTILE_CONT TIME_BUCKET"
+    r" COLLATION_(?:CONNECTION|DATABASE|SERVER)"
 ).split()
 
 
@@ -223,6 +234,7 @@ class Session:
 
     def _set(self, sql, items, sig):
         rules.check_set(self, sql, sig)
+        lenient.note_set(self, sig)
         parts = split_commas(items[_index_of(items, sig[0]) + 1 :])
         kept = [p for p in parts if not _is_ignored_variable(p)]
         if not kept:

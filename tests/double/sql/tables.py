@@ -8,7 +8,7 @@ renders the MariaDB statement, and returns a Forward whose on_done writes
 the catalog only when MariaDB succeeded.
 """
 
-from . import computed, errors, vectors
+from . import computed, errors, lenient, vectors
 from .catalog import COLUMNSTORE, ROWSTORE, TableMeta
 from .ddl import definition_kind, is_name, parse_column, parse_key, qualified_name
 from .outcomes import Forward
@@ -264,6 +264,7 @@ def _create_body(session, sql, meta, body):
             )
             if failed:
                 return failed
+    lenient.note_create(session, meta, keys, columns)
     return ",".join(parts)
 
 
