@@ -233,6 +233,8 @@ def test_collate_in_order_by_is_a_syntax_error(db):
             ":= @total + a FROM cs ORDER BY id",
         ),
         ("UPDATE ref SET a = (@v := 5) WHERE id = 1", ":= 5) WHERE id = 1"),
+        # A parenthesised compound SELECT goes through the same rules.
+        ("(SELECT @x := 1) UNION (SELECT 2)", ":= 1) UNION (SELECT 2)"),
     ],
 )
 def test_user_variable_assignment_inside_a_statement(db, sql, near):

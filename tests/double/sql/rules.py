@@ -26,7 +26,11 @@ def _error_at(sql, word):
 
 
 def check_statement(session, sql, sig):
+    # A statement that opens with "(" is a parenthesised compound SELECT, as
+    # Django writes `(SELECT ...) UNION (SELECT ...)`.
     verb = sig[0].upper if sig[0].kind == "word" else ""
+    if isinstance(sig[0], Group):
+        verb = "("
     words = _words(sig)
     if verb in ("INSERT", "REPLACE"):
         _check_insert(sql, sig, words)
@@ -43,10 +47,6 @@ def check_statement(session, sql, sig):
         _check_set_operators(sql, sig)
     if verb in ("SELECT", "WITH", "(", "INSERT", "REPLACE", "UPDATE", "DELETE"):
         subqueries.check(session, sig)
-    if verb in ("SELECT", "WITH", "INSERT", "REPLACE", "UPDATE", "DELETE") or (
-        isinstance(sig[0], Group)
-    ):
-        # A statement that opens with "(" is a parenthesised compound SELECT.
         lenient.note_dml(session, sig, lambda db, t: table_meta(session, db, t))
 
 
