@@ -313,6 +313,17 @@ LAYOUT_EXPECTED_FAILURES = {
         # counts one.
         # https://docs.singlestore.com/db/v9.1/reference/sql-reference/data-definition-language-ddl/alter-table/
         "schema.tests.SchemaTests.test_unique_and_reverse_m2m",
+        # Full-suite runs of the sharded layout (apps outside the CI subset
+        # that are reference tables in the reference layout, where these
+        # pass):
+        # On sharded tables SingleStore refuses a subquery inside an
+        # aggregate's arguments ("Subselect in aggregate functions"); the
+        # admin's facet counts are Count("pk", filter=<the list filter's
+        # queryset>), and these filters' querysets hold a subquery.
+        # https://docs.singlestore.com/db/v9.1/introduction/distributed-architecture/distributed-sql-surface-area/
+        "admin_filters.tests.ListFiltersTests.test_facets_always",
+        "admin_filters.tests.ListFiltersTests.test_facets_filter",
+        "admin_filters.tests.ListFiltersTests.test_facets_no_filter",
     },
 }
 
