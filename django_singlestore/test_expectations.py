@@ -198,6 +198,12 @@ EXPECTED_FAILURES = {
     "expressions.test_queryset_values.ValuesExpressionsTests.test_values_expression",
     "expressions.tests.BasicExpressionsTests.test_nested_subquery_join_outer_ref",
     "expressions_window.tests.WindowFunctionTests.test_row_number_no_ordering",
+    # (full-suite run; sharded columnstore tables in both layouts)
+    "generic_relations_regress.tests.GenericRelationTests.test_ticket_20378",
+    "m2m_recursive.tests.RecursiveM2MTests.test_recursive_m2m_all",
+    "m2m_recursive.tests.RecursiveM2MTests.test_recursive_m2m_reverse_add",
+    "m2m_recursive.tests.RecursiveSymmetricalM2MThroughTests."
+    "test_recursive_m2m_all",
     "ordering.tests.OrderingTests.test_order_by_expression_ref",
     "raw_query.tests.RawQueryTests.test_db_column_handler",
     "raw_query.tests.RawQueryTests.test_extra_conversions",
@@ -282,7 +288,9 @@ LAYOUT_EXPECTED_FAILURES = {
         # (full-suite runs; reference tables in the reference layout)
         "filtered_relation.tests.FilteredRelationTests.test_union",
         "foreign_object.tests.MultiColumnFKTests.test_translations",
-        "generic_relations_regress.tests.GenericRelationTests.test_ticket_20378",
+        "many_to_one.tests.ManyToOneTests.test_create_after_prefetch",
+        # A form's choices come in the related model's row order.
+        "model_formsets.tests.ModelFormsetTest.test_custom_pk",
         # dumpdata lists a many-to-many relation's natural keys in row order.
         "fixtures.tests.ForwardReferenceTests.test_forward_reference_m2m_natural_key",
         # SELECT ... FOR UPDATE is refused when the query joins a columnstore
