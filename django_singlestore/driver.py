@@ -21,6 +21,18 @@
   ``SET NAMES`` as non-operational (kept for MySQL compatibility only,
   docs.singlestore.com/cloud/reference/sql-reference/operational-commands/
   set-and-set-session/), so it cost a round trip and changed nothing.
+- Packets are read by ``Connection.read_payload()``: the payload straight
+  from the buffered socket file, one read for the header and one for the
+  payload, with the driver's sequence check, error packets and lost-connection
+  errors. The driver's reader also copies every payload into a bytearray and
+  makes a packet object of it, which a result set's header (a packet per
+  column and two more) paid for every statement. Connecting still reads
+  through the driver's reader, bounded by ``connect_timeout``.
+- A command that fits in one packet, sent after the last result was read to
+  its end, is written without the driver's per-command look for a connection
+  URL in the environment (only used with ``track_env``); ``execute()`` without
+  arguments skips the substitution, and looks for further result sets only
+  when the last result said it had some.
 - ``Connection.streaming_cursor()`` reads a result from the server as it is
   fetched (``QuerySet.iterator()``). Any other command on the connection
   while a result is still streaming first reads that result's remaining rows
@@ -29,17 +41,19 @@
 """
 
 import functools
+import struct
 import time
 import weakref
 from collections import deque
 
 from singlestoredb.config import get_suboptions
 from singlestoredb.mysql import err
+from singlestoredb.mysql.connection import MAX_PACKET_LEN, MySQLResultSV
 from singlestoredb.mysql.connection import Connection as ProtocolConnection
-from singlestoredb.mysql.connection import MySQLResultSV
 from singlestoredb.mysql.constants import CLIENT, COMMAND, CR
 from singlestoredb.mysql.cursors import Cursor as ProtocolCursor
 from singlestoredb.mysql.cursors import SSCursor, SSCursorSV
+from singlestoredb.mysql.protocol import MysqlPacket
 
 from .descriptions import result_class
 from .tls import REQUIRED_MODES
@@ -48,6 +62,10 @@ from .tls import REQUIRED_MODES
 EXPIRED = 0.001
 # Rows per read when a stream's rest is read ahead.
 READ_AHEAD = 1000
+# A packet payload of this length continues in the next packet.
+CONTINUED = 0xFFFFFF
+# CR_SERVER_LOST's message, as the driver and the MySQL clients word it.
+LOST = "Lost connection to MySQL server during query"
 
 
 @functools.cache
@@ -62,9 +80,14 @@ class Cursor(ProtocolCursor):
         if self._get_db().log_queries:
             return super().execute(query, args, infile_stream)
         # The driver's execute() less its per-statement debug.queries lookup.
-        while self.nextset():
-            pass
-        query = self.mogrify(query, args)
+        # Only a result with more result sets behind it has any to skip,
+        # and without arguments there is nothing to substitute.
+        result = self._result
+        if result is not None and result.has_next:
+            while self.nextset():
+                pass
+        if args is not None:
+            query = self.mogrify(query, args)
         result = self._query(query, infile_stream=infile_stream)
         self._executed = query
         return result
@@ -143,6 +166,8 @@ class Connection(ProtocolConnection):
         self.log_queries = bool(driver_option("debug", "queries").get())
         # Parsed column descriptions, by packet bytes (descriptions.py).
         self.descriptions = {}
+        # The C extension's reading options, by unbuffered (descriptions.py).
+        self.result_options = {}
         super().__init__(cursorclass=Cursor, **kwargs)
         self.resultclass = result_class(self.resultclass)
 
@@ -202,6 +227,69 @@ class Connection(ProtocolConnection):
         self._bound()
         return super()._write_bytes(data)
 
+    def _read_packet(self, packet_type=MysqlPacket):
+        if self._deadline is not None:
+            # Connecting: the driver's reads, bounded (see connect()).
+            return super()._read_packet(packet_type)
+        return packet_type(self.read_payload(), self.encoding)
+
+    def read_payload(self):
+        """The next packet's payload (the parts of one that continues,
+        joined), raising the server's error for an error packet. The driver's
+        own reader makes two reads, a bytearray and a packet object per
+        packet; a result set's header alone is one packet per column plus
+        two, so this one reads the payload straight from the buffered
+        socket file."""
+        if self._read_timeout is not None:
+            self._sock.settimeout(self._read_timeout)
+        payload = self._read_part()
+        if len(payload) == CONTINUED:
+            parts = [payload]
+            while len(parts[-1]) == CONTINUED:
+                parts.append(self._read_part())
+            payload = b"".join(parts)
+        if payload[:1] == b"\xff":
+            result = self._result
+            if result is not None and result.unbuffered_active is True:
+                result.unbuffered_active = False
+            err.raise_mysql_exception(payload)
+        return payload
+
+    def _read_part(self):
+        read = self._rfile.read
+        try:
+            header = read(4)
+            if len(header) == 4:
+                size = header[0] | header[1] << 8 | header[2] << 16
+                sequence = header[3]
+                if sequence == self._next_seq_id:
+                    self._next_seq_id = (sequence + 1) & 0xFF
+                    payload = read(size)
+                    if len(payload) == size:
+                        return payload
+                else:
+                    self._force_close()
+                    if sequence == 0:
+                        # MariaDB's error packet on shutdown.
+                        raise err.OperationalError(CR.CR_SERVER_LOST, LOST)
+                    raise err.InternalError(
+                        f"Packet sequence number wrong: got {sequence}, "
+                        f"expected {self._next_seq_id}"
+                    )
+        except OSError as error:
+            self._force_close()
+            raise err.OperationalError(
+                CR.CR_SERVER_LOST, f"{LOST} ({error})"
+            ) from error
+        except err.Error:
+            raise
+        except BaseException:
+            # Half a packet read: the connection cannot be used again.
+            self._force_close()
+            raise
+        self._force_close()
+        raise err.OperationalError(CR.CR_SERVER_LOST, LOST)
+
     def _request_authentication(self):
         # self.ssl: the settings (or an option file) gave TLS parameters.
         asked = self._ssl_mode in REQUIRED_MODES or (
@@ -258,4 +346,18 @@ class Connection(ProtocolConnection):
         if cursor is not None:
             self.streaming = None
             cursor.read_rest()
-        return super()._execute_command(command, sql)
+        if isinstance(sql, str):
+            sql = sql.encode(self.encoding)
+        result = self._result
+        if (
+            self._track_env
+            or (result is not None and (result.unbuffered_active or result.has_next))
+            or len(sql) >= MAX_PACKET_LEN - 1
+        ):
+            return super()._execute_command(command, sql)
+        # The driver's own steps for the common case, a command that fits in
+        # one packet after a result read to its end; the driver would also
+        # look for a connection URL in the environment (track_env) first.
+        self._result = None
+        self._write_bytes(struct.pack("<iB", len(sql) + 1, command) + sql)
+        self._next_seq_id = 1

@@ -89,7 +89,8 @@ def test_new_connection_sends_no_statement_and_reads_server_data_once():
 
 
 def commands_sent_on_connect(monkeypatch, options):
-    from singlestoredb.mysql.connection import Connection
+    # Every command goes through the backend's driver subclass.
+    from django_singlestore.driver import Connection
 
     sent = []
     execute_command = Connection._execute_command
@@ -440,3 +441,28 @@ def test_percent_in_a_table_name():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE `odd%name`")
+
+
+# The packet reader (driver.Connection.read_payload)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_longer_than_one_packet():
+    # A payload of 2**24 - 1 bytes continues in the next packet.
+    size = 2**24 + 100
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT REPEAT('ab', %s), 7", (size // 2,))
+        ((value, seven),) = cursor.fetchall()
+        assert (len(value), value[:4], value[-2:], seven) == (size, "abab", "ab", 7)
+        cursor.execute("SELECT 8")
+        assert cursor.fetchall() == [(8,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_packet_raises_and_the_connection_goes_on():
+    with connection.cursor() as cursor:
+        with pytest.raises(ProgrammingError) as error:
+            cursor.execute("SELECT * FROM no_such_table_4260")
+        assert error.value.args[0] == 1146
+        cursor.execute("SELECT 4260")
+        assert cursor.fetchall() == [(4260,)]
