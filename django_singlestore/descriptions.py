@@ -6,31 +6,40 @@ decoder), which was close to half of its own CPU for a seven-column
 ``get()``. A connection sends the same few statements over and over, so
 the parsed descriptions are kept per connection, keyed by the packets'
 exact bytes: a packet that differs in any byte is parsed anew.
+
+Rows of a buffered result are always a list, as the driver's C extension
+gives them (its pure-Python reader gives a tuple, on which Django's
+``fetchmany()`` loop, ending at ``empty_fetchmany_value``, never ended).
 """
 
 from singlestoredb.mysql import err
 from singlestoredb.mysql.connection import MySQLResult, MySQLResultSV
 from singlestoredb.mysql.constants import CR
-from singlestoredb.mysql.protocol import FieldDescriptorPacket
+from singlestoredb.mysql.protocol import FieldDescriptorPacket, MysqlPacket
 
 # Distinct result shapes kept per connection; the cache starts over when full.
 CACHED_SHAPES = 256
+# Rows of a buffered result decoded in Python before the driver's C
+# extension takes over (AcceleratedResult).
+PYTHON_ROWS = 8
+# The first byte of an EOF packet.
+EOF = b"\xfe"
 
 
 class CachedDescriptions:
     def _get_descriptions(self):
         conn = self.connection
-        packets = [conn._read_packet() for _ in range(self.field_count)]
-        end = conn._read_packet()
-        if not end.is_eof_packet():
+        read = conn.read_payload
+        key = (conn.encoding, *(read() for _ in range(self.field_count)))
+        end = read()
+        if not (end[:1] == EOF and len(end) < 9):
             raise err.OperationalError(
                 CR.CR_COMMANDS_OUT_OF_SYNC,
                 "Protocol error: no EOF packet after the column definitions.",
             )
-        key = (conn.encoding, *(packet.get_all_data() for packet in packets))
         known = conn.descriptions.get(key)
         if known is None:
-            known = self._parse(conn, packets, end)
+            known = self._parse(conn, key[1:], end)
             if len(conn.descriptions) >= CACHED_SHAPES:
                 conn.descriptions.clear()
             conn.descriptions[key] = known
@@ -38,15 +47,13 @@ class CachedDescriptions:
         self.fields = list(fields)
         self.converters = list(converters)
 
-    def _parse(self, conn, packets, end):
-        """The driver's own parse of ``packets`` (already read)."""
+    def _parse(self, conn, payloads, end):
+        """The driver's own parse of the column definitions ``payloads``
+        (already read)."""
         replay = iter(
             [
-                *(
-                    FieldDescriptorPacket(p.get_all_data(), conn.encoding)
-                    for p in packets
-                ),
-                end,
+                *(FieldDescriptorPacket(p, conn.encoding) for p in payloads),
+                MysqlPacket(end, conn.encoding),
             ]
         )
         conn._read_packet = lambda packet_type=None: next(replay)
@@ -56,13 +63,65 @@ class CachedDescriptions:
             del conn._read_packet
         return tuple(self.fields), tuple(self.converters), self.description
 
+    def read_rows(self, limit=None):
+        """Up to ``limit`` rows of a buffered result, decoded by the driver's
+        Python reader, as a list (what the C extension gives, and what
+        DatabaseFeatures.empty_fetchmany_value expects). The connection is
+        let go of once the EOF packet has been read."""
+        conn = self.connection
+        read = conn.read_payload
+        encoding = conn.encoding
+        rows = []
+        while limit is None or len(rows) < limit:
+            packet = MysqlPacket(read(), encoding)
+            if self._check_packet_is_eof(packet):
+                self.connection = None
+                break
+            rows.append(self._read_row_from_packet(packet))
+        return rows
+
+    def _read_rowdata_packet(self):
+        self.rows = self.read_rows()
+        self.affected_rows = len(self.rows)
+
 
 class Result(CachedDescriptions, MySQLResult):
     pass
 
 
 class AcceleratedResult(CachedDescriptions, MySQLResultSV):
-    """The result class the driver uses with its C extension."""
+    """The result class the driver uses with its C extension.
+
+    - Its options (the same for every result of a connection) are built
+      once per connection and kind of result, not once per statement.
+    - The first PYTHON_ROWS rows of a buffered result are decoded by the
+      driver's Python row reader and the rest, if any, by its C extension.
+      The extension sets itself up for every result (modules, attributes
+      of every column), which costs more than decoding a few rows in Python
+      (about 20 µs for a one-row ``get()``), while it decodes long results
+      several times faster. Both readers are the driver's, with the same
+      column converters; tests/integration/test_descriptions.py checks that
+      they give the same values for every column type Django uses.
+    """
+
+    def __init__(self, connection, unbuffered=False):
+        options = connection.result_options.get(unbuffered)
+        if options is None:
+            super().__init__(connection, unbuffered)
+            connection.result_options[unbuffered] = self.options
+        else:
+            MySQLResult.__init__(self, connection, unbuffered)
+            self.options = options
+
+    def _read_rowdata_packet(self):
+        rows = self.read_rows(PYTHON_ROWS)
+        if self.connection is not None:
+            # More rows than that: the C extension reads the rest (and the
+            # EOF packet) and sets rows to a list of them.
+            MySQLResultSV._read_rowdata_packet(self)
+            rows.extend(self.rows)
+        self.rows = rows
+        self.affected_rows = len(rows)
 
 
 def result_class(driver_choice):

@@ -1,4 +1,9 @@
-"""Column descriptions parsed once per connection (descriptions.py)."""
+"""Column descriptions parsed once per connection, and rows read by the
+driver's Python reader and its C extension (descriptions.py)."""
+
+import struct
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -73,9 +78,101 @@ def test_without_the_drivers_c_extension(parses):
         wrapper.ensure_connection()
         parses.clear()  # the version check's query on the alias's first connection
         with wrapper.cursor() as cursor:
-            assert run(cursor, "SELECT 7 AS a") == (((7,),), ["a"])
-            assert run(cursor, "SELECT 8 AS a") == (((8,),), ["a"])
+            # Lists, as with the C extension: Django's fetchmany() loop ends
+            # at DatabaseFeatures.empty_fetchmany_value ([]); the driver's
+            # own pure-Python reader gives tuples, and the loop never ended.
+            assert run(cursor, "SELECT 7 AS a") == ([(7,)], ["a"])
+            assert run(cursor, "SELECT 8 AS a") == ([(8,)], ["a"])
+            assert cursor.fetchmany(10) == wrapper.features.empty_fetchmany_value
         assert wrapper.connection.resultclass is descriptions.Result
         assert parses == [1]
     finally:
         wrapper.close()
+
+
+# Every column type Django's fields use, and VECTOR, with NULLs; the rows
+# of one result go through the driver's Python reader (the first
+# PYTHON_ROWS) and its C extension (the rest).
+TYPES_TABLE = (
+    "CREATE ROWSTORE TABLE decode_types (id BIGINT NOT NULL, small SMALLINT, "
+    "flag BOOL, amount DECIMAL(12, 3), ratio DOUBLE, rough FLOAT, day DATE, "
+    "moment DATETIME(6), clock TIME(6), name VARCHAR(40), body LONGTEXT, "
+    "raw LONGBLOB, doc JSON, code CHAR(32), embedding VECTOR(3), "
+    "PRIMARY KEY (id))"
+)
+TYPES_ROW = (
+    "INSERT INTO decode_types VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "%s, %s, %s, %s, %s)"
+)
+
+
+def type_rows(count):
+    for n in range(count):
+        if n % 5 == 4:
+            yield (n, *([None] * 14))
+            continue
+        yield (
+            n, n - 7, n % 2, f"{n}.125", n / 3, 1.5, f"2024-02-{n + 1:02d}",
+            f"2024-02-03 04:05:{n:02d}.{n:06d}", f"23:59:{n:02d}.5",
+            f"näme {n} ✓", "x" * n * 50, bytes(range(n)), f'{{"n": {n}}}',
+            f"{n:032x}", f"[{n}, 0.5, -1]",
+        )
+
+
+def decoded(monkeypatch, python_rows):
+    monkeypatch.setattr(descriptions, "PYTHON_ROWS", python_rows)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM decode_types ORDER BY id")
+        rows = cursor.fetchall()
+    return [[(type(value), value) for value in row] for row in rows]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_python_and_c_readers_decode_every_type_alike(monkeypatch):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS decode_types")
+        cursor.execute(TYPES_TABLE)
+        try:
+            cursor.executemany(TYPES_ROW, list(type_rows(20)))
+            in_c = decoded(monkeypatch, 0)
+            in_python = decoded(monkeypatch, 1000)
+            mixed = decoded(monkeypatch, descriptions.PYTHON_ROWS)
+        finally:
+            cursor.execute("DROP TABLE decode_types")
+    assert len(in_c) == 20
+    assert in_python == in_c
+    assert mixed == in_c
+    assert in_c[3][:8] == [
+        (int, 3), (int, -4), (int, 1), (Decimal, Decimal("3.125")),
+        (float, 1.0), (float, 1.5), (date, date(2024, 2, 4)),
+        (datetime, datetime(2024, 2, 3, 4, 5, 3, 3)),
+    ]
+    assert in_c[3][8:14] == [
+        (time, time(23, 59, 3, 500000)), (str, "näme 3 ✓"), (str, "x" * 150),
+        (bytes, b"\x00\x01\x02"), (str, '{"n":3}'), (str, f"{3:032x}"),
+    ]
+    # JSON array text from the double, packed float32 from SingleStore (the
+    # driver sets vector_type_project_format=binary).
+    assert in_c[3][14] in [
+        (str, "[3,0.5,-1]"),
+        (bytes, struct.pack("<3f", 3, 0.5, -1)),
+    ]
+    assert in_c[4] == [(int, 4)] + [(type(None), None)] * 14
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_result_is_read_in_python_then_in_c(monkeypatch):
+    """All rows arrive, in order, whichever reader read them; fetchmany()
+    ends with an empty list, as Django expects of this backend."""
+    assert descriptions.PYTHON_ROWS == 8
+    with connection.cursor() as cursor:
+        for count in (0, 7, 8, 9, 30):
+            cursor.execute(
+                "SELECT n FROM (SELECT 1 AS n"
+                + "".join(f" UNION ALL SELECT {k}" for k in range(2, count + 1))
+                + ") AS t ORDER BY n LIMIT %s",
+                (count,),
+            )
+            assert cursor.fetchall() == [(k,) for k in range(1, count + 1)]
+            cursor.execute("SELECT 1 FROM DUAL WHERE 1 = 0")
+            assert cursor.fetchmany(5) == []

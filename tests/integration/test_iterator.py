@@ -118,7 +118,7 @@ def test_without_the_drivers_c_extension():
         assert stream.fetchone() == (1,)
         with wrapper.cursor() as cursor:
             cursor.execute("SELECT 4")
-            assert cursor.fetchall() == ((4,),)
+            assert cursor.fetchall() == [(4,)]
         assert stream.fetchmany(5) == [(2,), (3,)]
         stream.close()
     finally:
