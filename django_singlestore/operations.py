@@ -12,6 +12,7 @@ instead of returning NULLs; UTC and fixed offsets (a zone such as
 """
 
 import datetime
+import functools
 import re
 
 import singlestoredb as Database
@@ -21,6 +22,7 @@ from django.db.backends.mysql.operations import (
     DatabaseOperations as MySQLDatabaseOperations,
 )
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import Col
 from django.utils import dateparse, timezone
 
 BIGINT_RANGE = MySQLDatabaseOperations.integer_field_ranges["BigAutoField"]
@@ -52,6 +54,30 @@ TEXT_PARSERS = {
     "DateTimeField": dateparse.parse_datetime,
     "TimeField": dateparse.parse_time,
 }
+
+
+@functools.cache
+def text_converter(kind):
+    """The converter of a ``kind`` expression's value that arrives as text,
+    or None for a kind without a parser; one per kind, made once."""
+    parse = TEXT_PARSERS.get(kind)
+    if parse is None:
+        return None
+
+    def convert_text(value, expression, connection):
+        if not isinstance(value, str):
+            return value
+        parsed = parse(value)
+        if parsed is None:
+            raise ValueError(
+                f"SingleStore returned {value!r} for an expression whose "
+                f"output_field is a {kind}; it is not in the server's "
+                f"date/time format. Give the expression the output_field "
+                f"that matches what it returns."
+            )
+        return parsed
+
+    return convert_text
 
 
 class DatabaseOperations(MySQLDatabaseOperations):
@@ -104,24 +130,13 @@ class DatabaseOperations(MySQLDatabaseOperations):
 
     def get_db_converters(self, expression):
         converters = super().get_db_converters(expression)
-        kind = expression.output_field.get_internal_type()
-        parse = TEXT_PARSERS.get(kind)
-        if parse is not None:
-
-            def convert_text(value, expression, connection):
-                if not isinstance(value, str):
-                    return value
-                parsed = parse(value)
-                if parsed is None:
-                    raise ValueError(
-                        f"SingleStore returned {value!r} for an expression whose "
-                        f"output_field is a {kind}; it is not in the server's "
-                        f"date/time format. Give the expression the output_field "
-                        f"that matches what it returns."
-                    )
-                return parsed
-
-            converters.insert(0, convert_text)
+        # A column arrives as the column's type; only expressions (COALESCE
+        # of a column and a parameter, ...) can bring a date as text, so a
+        # plain column pays no extra call per row.
+        if not isinstance(expression, Col):
+            convert = text_converter(expression.output_field.get_internal_type())
+            if convert is not None:
+                converters.insert(0, convert)
         return converters
 
     def convert_durationfield_value(self, value, expression, connection):
