@@ -26,8 +26,8 @@
   payload, with the driver's sequence check, error packets and lost-connection
   errors. The driver's reader also copies every payload into a bytearray and
   makes a packet object of it, which a result set's header (a packet per
-  column and two more) paid for every statement. Connecting still reads
-  through the driver's reader, bounded by ``connect_timeout``.
+  column and two more) paid for every statement. While connecting, each
+  packet gets the time left of ``connect_timeout``.
 - A command that fits in one packet, sent after the last result was read to
   its end, is written without the driver's per-command look for a connection
   URL in the environment (only used with ``track_env``); ``execute()`` without
@@ -181,10 +181,10 @@ class Connection(ProtocolConnection):
         # Set-up reads and writes get the time left instead (see _bound).
         self._read_timeout = self._write_timeout = None
         self._deadline = time.monotonic() + self.connect_timeout
-        # Only the set-up's reads and writes are bounded: instance attributes
-        # shadow the driver's methods until the connection is made, so the
-        # statements after it pay nothing for the bound.
-        self._read_bytes = self._bounded_read_bytes
+        # Only the set-up's reads and writes are bounded: read_payload()
+        # looks at the deadline, and an instance attribute shadows the
+        # driver's write until the connection is made, so the statements
+        # after it pay nothing for the bound.
         self._write_bytes = self._bounded_write_bytes
         try:
             super().connect(sock)
@@ -200,7 +200,7 @@ class Connection(ProtocolConnection):
                 "PORT, or raise OPTIONS['connect_timeout'].",
             ) from error
         finally:
-            del self._read_bytes, self._write_bytes
+            del self._write_bytes
             self._deadline = None
             self._read_timeout, self._write_timeout = saved
         # Normal reads and writes: no timeout, or read_timeout/write_timeout,
@@ -219,18 +219,11 @@ class Connection(ProtocolConnection):
         if self._sock is not None:
             self._sock.settimeout(max(self._deadline - time.monotonic(), EXPIRED))
 
-    def _bounded_read_bytes(self, num_bytes):
-        self._bound()
-        return super()._read_bytes(num_bytes)
-
     def _bounded_write_bytes(self, data):
         self._bound()
         return super()._write_bytes(data)
 
     def _read_packet(self, packet_type=MysqlPacket):
-        if self._deadline is not None:
-            # Connecting: the driver's reads, bounded (see connect()).
-            return super()._read_packet(packet_type)
         return packet_type(self.read_payload(), self.encoding)
 
     def read_payload(self):
@@ -240,7 +233,9 @@ class Connection(ProtocolConnection):
         packet; a result set's header alone is one packet per column plus
         two, so this one reads the payload straight from the buffered
         socket file."""
-        if self._read_timeout is not None:
+        if self._deadline is not None:
+            self._bound()  # connecting (see connect())
+        elif self._read_timeout is not None:
             self._sock.settimeout(self._read_timeout)
         payload = self._read_part()
         if len(payload) == CONTINUED:
