@@ -82,8 +82,8 @@ class Cursor(ProtocolCursor):
         # The driver's execute() less its per-statement debug.queries lookup.
         # Only a result with more result sets behind it has any to skip,
         # and without arguments there is nothing to substitute.
-        result = self._result
-        if result is not None and result.has_next:
+        last = self._result
+        if last is not None and last.has_next:
             while self.nextset():
                 pass
         if args is not None:
