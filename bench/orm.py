@@ -16,6 +16,7 @@ Run it with ``make bench`` (or ``scripts/with-database.sh .venv/bin/python
 bench/orm.py [repetitions]``).
 """
 
+import functools
 import gc
 import os
 import statistics
@@ -251,6 +252,14 @@ def w_values_list(alias):
     )
 
 
+def w_values_list_integers(alias):
+    # Integer columns need no converter: Django's own per-row work is as
+    # small as a workload through the ORM can make it (the ours/raw target).
+    from orm_app.models import Book
+
+    return lambda: list(Book.objects.using(alias).values_list("id", "pages"))
+
+
 def w_select_related(alias):
     from orm_app.models import Book
 
@@ -313,6 +322,7 @@ WORKLOADS = {
     f"filter().update() x{UPDATES:,}": w_update,
     f"fetch {BOOKS:,} instances": w_fetch,
     f"values_list {BOOKS:,} rows": w_values_list,
+    f"values_list {BOOKS:,} rows, integers": w_values_list_integers,
     f"select_related {SELECT_RELATED:,}": w_select_related,
     f"GROUP BY aggregate x{QUERY_REPEATS}": w_aggregate,
     f"JSONField key filter x{QUERY_REPEATS}": w_json_key,
@@ -406,12 +416,22 @@ def rss_kib(field):
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-def iterate_run(config):
-    from django.db import connections
+def iterate_queryset(kind, alias):
     from orm_app.models import Reading
 
+    queryset = Reading.objects.using(alias)
+    if kind == "values_list iterator":
+        # The ORM's own per-row work as small as it gets (integer columns,
+        # tuples, no model instances): the ours/raw target's workload.
+        return queryset.values_list("id", "value")
+    return queryset.all()
+
+
+def iterate_run(config, kind="iterator"):
+    from django.db import connections
+
     alias = "mysql" if config == "mysql" else "default"
-    queryset = Reading.objects.using(alias).all()
+    queryset = iterate_queryset(kind, alias)
     if config == "raw":
         from singlestoredb.mysql.cursors import SSCursor
 
@@ -450,7 +470,11 @@ def bulk_run(config):
     return run
 
 
-CHILD_RUNS = {"iterator": iterate_run, "bulk_create": bulk_run}
+CHILD_RUNS = {
+    "iterator": iterate_run,
+    "values_list iterator": functools.partial(iterate_run, kind="values_list iterator"),
+    "bulk_create": bulk_run,
+}
 
 
 def child(kind, config):
@@ -518,7 +542,30 @@ def fmt(value):
 
 
 # Each child-process measure and the configurations it runs in.
-CHILD_CONFIGS = {"iterator": CONFIGS, "bulk_create": ("ours", "mysql")}
+CHILD_CONFIGS = {
+    "iterator": CONFIGS,
+    "values_list iterator": CONFIGS,
+    "bulk_create": ("ours", "mysql"),
+}
+
+
+def child_ratios(children):
+    """One line per child measure: its CPU ratios ours/mysql and ours/raw."""
+    lines = []
+    for kind, configs in CHILD_CONFIGS.items():
+        cpu = {
+            config: children[kind, config][0]
+            for config in configs
+            if not isinstance(children.get((kind, config), ""), str)
+        }
+        parts = [
+            f"ours/{other} {cpu['ours'] / cpu[other]:.2f}"
+            for other in ("mysql", "raw")
+            if "ours" in cpu and other in cpu
+        ]
+        if parts:
+            lines.append(f"- {kind}, CPU: " + ", ".join(parts))
+    return lines
 
 
 def report(rows, children, trips, repetitions):
@@ -552,8 +599,8 @@ def report(rows, children, trips, repetitions):
     lines += [
         "",
         f"{ITERATOR_ROWS:,} rows, one child process each (`.iterator(chunk_size="
-        f"{CHUNK})`; `bulk_create()` of model instances made before the "
-        "measure):",
+        f'{CHUNK})` of model instances, and of `values_list("id", "value")`; '
+        "`bulk_create()` of model instances made before the measure):",
         "",
         "| measure | configuration | CPU s | wall s | peak RSS growth MiB |",
         "|---|---|---|---|---|",
@@ -567,6 +614,7 @@ def report(rows, children, trips, repetitions):
             lines.append(
                 f"| {kind} | {config} | {cpu:.2f} | {wall:.2f} | {growth / 1024:.1f} |"
             )
+    lines += ["", *child_ratios(children)]
     lines += [
         "",
         "Client commands sent to connect and close: "
