@@ -41,10 +41,13 @@ django-suite-full: $(STAMP)
 	$(WITH_DB) $(PY) scripts/django_suite.py --full --baseline
 
 # roundtrip.py: the double's own overhead; orm.py: this backend against
-# Django's MySQL backend (its table also goes to bench/orm-latest.md).
+# Django's MySQL backend (its table and the targets met or missed also go to
+# bench/orm-latest.md); layers.py: where each workload's time goes, layer by
+# layer, and the same statements on each driver alone.
 bench: $(STAMP)
 	$(WITH_DB) $(PY) bench/roundtrip.py
 	$(WITH_DB) $(PY) bench/orm.py
+	$(WITH_DB) $(PY) bench/layers.py --top 10
 
 # BENCH_ARGS, e.g. "--search-rows 1000" on the test double (see bench/README.md).
 bench-vector: $(STAMP)

@@ -33,6 +33,7 @@ LAYER_WORKLOADS = {
     "update": orm.w_update,
     "connect": orm.w_connect,
     "aggregate": orm.w_aggregate,
+    "values_list_integers": orm.w_values_list_integers,
     "bulk_create": orm.w_bulk_create,
 }
 ALIASES = {"ours": "default", "mysql": "mysql"}

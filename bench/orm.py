@@ -568,6 +568,68 @@ def child_ratios(children):
     return lines
 
 
+# Issue 12's targets: the ours/raw one is read on the workloads where
+# Django's own per-row work is smallest (w_values_list_integers and the
+# values_list iterator); the others' ours/raw is mostly Django.
+CPU_TARGET = 1.00
+RAW_TARGET = 1.10
+RAW_TARGET_ROWS = (f"values_list {BOOKS:,} rows, integers",)
+RAW_TARGET_CHILDREN = ("values_list iterator",)
+BULK_TARGET = 1.10
+BULK_ROWS_NAMES = (f"bulk_create {BULK_ROWS:,}", f"bulk_update {LOOKUPS:,}")
+
+
+def child_cpu_ratio(children, kind, other):
+    ours, base = children.get((kind, "ours")), children.get((kind, other))
+    if isinstance(ours, tuple) and isinstance(base, tuple):
+        return ours[0] / base[0]
+    return None
+
+
+def target_lines(rows, children):
+    """One line per target and verdict (met, missed), with each measure's figure."""
+    checks = {}  # (target, met) -> ["measure (figure)", ...]
+
+    def check(target, measure, value, limit, unit=""):
+        if value is not None:
+            met = value < limit if unit else value <= limit
+            checks.setdefault((target, met), []).append(
+                f"{measure} ({value:.2f}{unit})"
+            )
+
+    cpu = f"CPU ours/mysql <= {CPU_TARGET:.2f}"
+    raw = f"CPU ours/raw <= {RAW_TARGET:.2f}"
+    for name, samples in rows.items():
+        check(cpu, name, ratios(samples, "ours", "mysql", 0), CPU_TARGET)
+    for kind in CHILD_CONFIGS:
+        measure = f"{kind} {ITERATOR_ROWS:,}"
+        check(cpu, measure, child_cpu_ratio(children, kind, "mysql"), CPU_TARGET)
+        if kind in RAW_TARGET_CHILDREN:
+            check(raw, measure, child_cpu_ratio(children, kind, "raw"), RAW_TARGET)
+        result = children.get((kind, "ours"))
+        if kind != "bulk_create" and isinstance(result, tuple):
+            growth = result[2] * 1024 / 1e6
+            check("peak RSS growth < 20 MB", measure, growth, 20, " MB")
+    for name in RAW_TARGET_ROWS:
+        check(raw, name, ratios(rows[name], "ours", "raw", 0), RAW_TARGET)
+    for name in BULK_ROWS_NAMES:
+        bulk = f"bulk CPU ours/mysql <= {BULK_TARGET:.2f}"
+        check(bulk, name, ratios(rows[name], "ours", "mysql", 0), BULK_TARGET)
+    lines = ["Targets (issue 12):"]
+    for met in (True, False):
+        lines += [
+            f"- {'met' if met else 'missed'}, {target}: " + "; ".join(found)
+            for (target, verdict), found in checks.items()
+            if verdict is met
+        ]
+    if any(not met for _, met in checks):
+        lines.append(
+            "Where the time of a missed target goes: bench/layers.py (make bench "
+            "runs it next) and bench/README.md."
+        )
+    return lines
+
+
 def report(rows, children, trips, repetitions):
     lines = [
         f"ORM benchmark: {repetitions} repetitions, configurations alternating; "
@@ -621,6 +683,7 @@ def report(rows, children, trips, repetitions):
         + ", ".join(f"{config} {count}" for config, count in trips.items())
         + ".",
     ]
+    lines += ["", *target_lines(rows, children)]
     if notes:
         lines += ["", "Failures:", *notes]
     return "\n".join(lines) + "\n"
