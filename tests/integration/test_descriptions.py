@@ -176,3 +176,39 @@ def test_a_long_result_is_read_in_python_then_in_c(monkeypatch):
             assert cursor.fetchall() == [(k,) for k in range(1, count + 1)]
             cursor.execute("SELECT 1 FROM DUAL WHERE 1 = 0")
             assert cursor.fetchmany(5) == []
+
+
+def end_of_result(cursor, sql):
+    cursor.execute(sql)
+    rows = cursor.fetchall()
+    result = cursor.cursor._result
+    return rows, result.warning_count, result.has_next
+
+
+def drivers_read_rows(self, limit=None):
+    """The driver's way to read rows and the EOF packet, as the oracle."""
+    conn, rows = self.connection, []
+    while True:
+        packet = conn._read_packet()
+        if self._check_packet_is_eof(packet):
+            self.connection = None
+            return rows
+        rows.append(self._read_row_from_packet(packet))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_end_of_a_result_read_in_python_keeps_its_warning_count(monkeypatch):
+    """The EOF packet after rows decoded in Python (descriptions.read_rows)
+    gives the result the warning count and has_next the driver's own reader
+    gives it."""
+    statements = ("SELECT CAST('1x' AS SIGNED) AS n", "SELECT 2 AS n")
+    with connection.cursor() as cursor:
+        ours = [end_of_result(cursor, sql) for sql in statements]
+        monkeypatch.setattr(
+            descriptions.CachedDescriptions, "read_rows", drivers_read_rows
+        )
+        drivers = [end_of_result(cursor, sql) for sql in statements]
+    assert ours == drivers
+    # The cast that drops trailing text warns (the double's MariaDB does).
+    assert ours[0][0] == [(1,)] and ours[0][1] >= 1
+    assert ours[1] == ([(2,)], 0, 0)
