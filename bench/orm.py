@@ -553,15 +553,11 @@ def child_ratios(children):
     """One line per child measure: its CPU ratios ours/mysql and ours/raw."""
     lines = []
     for kind, configs in CHILD_CONFIGS.items():
-        cpu = {
-            config: children[kind, config][0]
-            for config in configs
-            if not isinstance(children.get((kind, config), ""), str)
-        }
         parts = [
-            f"ours/{other} {cpu['ours'] / cpu[other]:.2f}"
+            f"ours/{other} {value:.2f}"
             for other in ("mysql", "raw")
-            if "ours" in cpu and other in cpu
+            if other in configs
+            and (value := child_cpu_ratio(children, kind, other)) is not None
         ]
         if parts:
             lines.append(f"- {kind}, CPU: " + ", ".join(parts))

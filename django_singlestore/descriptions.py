@@ -44,13 +44,18 @@ EOF_FIELDS = struct.Struct("<xhh")
 ONE_BYTE_LENGTHS = 250
 
 
+def is_eof(payload):
+    """An EOF packet (0xFE can also start a longer length-encoded value)."""
+    return payload[:1] == EOF and len(payload) < 9
+
+
 class CachedDescriptions:
     def _get_descriptions(self):
         conn = self.connection
         read = conn.read_payload
         key = (conn.encoding, *(read() for _ in range(self.field_count)))
         end = read()
-        if not (end[:1] == EOF and len(end) < 9):
+        if not is_eof(end):
             raise err.OperationalError(
                 CR.CR_COMMANDS_OUT_OF_SYNC,
                 "Protocol error: no EOF packet after the column definitions.",
@@ -92,7 +97,7 @@ class CachedDescriptions:
         rows = []
         while limit is None or len(rows) < limit:
             payload = read()
-            if payload[:1] == EOF and len(payload) < 9:
+            if is_eof(payload):
                 self.warning_count, status = EOF_FIELDS.unpack_from(payload)
                 self.has_next = status & SERVER_STATUS.SERVER_MORE_RESULTS_EXISTS
                 self.connection = None
